@@ -1,0 +1,1 @@
+"""Border control: ports, examinations, movements and carriers' passenger lists."""

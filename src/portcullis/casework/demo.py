@@ -1,0 +1,52 @@
+"""Demo casework: enrolment sites and applications waiting in each casework team's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.utils import timezone
+
+from portcullis.people.models import Person
+
+from . import services
+from .models import EnrolmentSite
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "rules" / "examples"
+PLAN = [  # route, team, how many
+    ("visitor", "shf-visas", 8), ("skilled_worker", "shf-visas", 4), ("naturalisation_6_1", "cro-nationality", 4),
+    ("eu_settlement", "cro-nationality", 4), ("jersey_work_permit", "jsy-casework", 3),
+]
+
+
+def _facts(route: str, rng) -> dict:
+    facts = json.loads((EXAMPLES / f"{route}.json").read_text())["facts"]
+    if route == "visitor":
+        facts["arrival_date"] = (timezone.localdate() + dt.timedelta(days=rng.randint(20, 60))).isoformat()
+        if rng.random() < 0.4:
+            facts.pop("sufficient_funds", None)  # a REFER to work on
+    return facts
+
+
+def build(*, rng, actor) -> None:
+    for code, name, cap in [("shf", "Sheffield enrolment centre", 4), ("cro", "Croydon enrolment centre", 6),
+                            ("jsy", "Jersey, Maritime House", 2)]:
+        EnrolmentSite.objects.get_or_create(code=code, defaults={"name": name, "capacity_per_slot": cap})
+    people = list(Person.objects.filter(state=Person.State.ACTIVE).order_by("id")[:200])
+    if not people:
+        return
+    from portcullis.workforce.models import StaffProfile
+
+    # Applications are received by casework support staff, not by whoever built the demo.
+    clerk = StaffProfile.objects.filter(grade="AA", team__function="casework").select_related("user").first()
+    actor = clerk.user if clerk else actor
+    today = timezone.localdate()
+    for route, team, n in PLAN:
+        for _ in range(n):
+            person = rng.choice(people)
+            services.submit_application(services.ApplicationInput(
+                route=route, facts=_facts(route, rng), applicant_reference=person.reference,
+                application_date=today - dt.timedelta(days=rng.randint(0, 40)), queue=team,
+                fee=services.FeeInput(amount="0.00", state="waived", payment_reference="DEMO"),
+                child=rng.random() < 0.1, vulnerable=rng.random() < 0.1, channel="demo"), actor=actor)

@@ -1,0 +1,325 @@
+"""Casework pages: my cases, the team queue, intake, the case page, countersignature, stuck cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from portcullis.errors import Conflict, FieldError, InvalidInput, NotFound
+from portcullis.people.services import DocumentInput, NameInput, PersonDetails
+from portcullis.web.auth import requires
+from portcullis.workforce.authority import NotAuthorised, can
+from portcullis.workforce.models import Team
+
+from . import services
+from .lifecycle import MANUAL_MOVES, MOVES, route_config
+from .models import (
+    BiometricAppointment, Check, Decision, EnrolmentSite, Interview, RequestForEvidence, Status,
+)
+
+url_prefix = "cases/"
+
+MOVE_LABELS = {"validate": "Validate", "reject_invalid": "Reject as invalid", "start_checks": "Start checks",
+               "start_consideration": "Start consideration", "serve": "Mark decision served", "close": "Close case"}
+STATUS_TAGS = {"received": "grey", "validated": "blue", "rejected": "red", "checks": "light-blue",
+               "consideration": "purple", "pending_countersignature": "orange", "decided": "green",
+               "served": "green", "closed": "grey"}
+
+
+def _errors(exc: InvalidInput) -> list[dict]:
+    return [e.as_dict() for e in exc.errors]
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(FieldError(field, "must be a date, YYYY-MM-DD")) from None
+
+
+def _datetime(value: str, field: str) -> dt.datetime | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(FieldError(field, "must be a date and time, YYYY-MM-DDTHH:MM")) from None
+
+
+def _json(value: str, field: str) -> dict:
+    value = (value or "").strip()
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(FieldError(field, f"is not valid JSON: {exc.msg} at line {exc.lineno}")) from None
+    if not isinstance(data, dict):
+        raise InvalidInput(FieldError(field, "must be a JSON object"))
+    return data
+
+
+def _uploads(request, name: str) -> list[services.EvidenceInput]:
+    return [services.EvidenceInput(filename=f.name, content=f.read(), content_type=f.content_type or "",
+                                   description=request.POST.get(f"{name}_description", ""))
+            for f in request.FILES.getlist(name)]
+
+
+# -- queues ------------------------------------------------------------------------------------------
+
+@requires("casework.view")
+def my_queue(request):
+    cases = services.my_cases(request.user)
+    return render(request, "casework/my_queue.html", {
+        "cases": cases[:200], "can_take": can(request.user, "casework.take_next"), "tags": STATUS_TAGS})
+
+
+@requires("casework.take_next")
+@require_POST
+def take_next(request):
+    case = services.take_next(request.user)
+    if case is None:
+        messages.info(request, "There are no cases waiting in your team's queue")
+        return redirect("casework:my-queue")
+    messages.success(request, f"You have taken {case.reference}")
+    return redirect("casework:case", case.reference)
+
+
+@requires("casework.view")
+def team_queue(request):
+    staff = getattr(request.user, "staff", None)
+    teams = Team.objects.filter(function=Team.Function.CASEWORK).order_by("name")
+    code = request.GET.get("queue") or (staff.team.code if staff else "")
+    team = teams.filter(code=code).first() or (staff.team if staff else None)
+    f = {k: request.GET.get(k, "") for k in ("status", "route", "owner", "flag")}
+    f["breached"] = request.GET.get("breached") == "1"
+    qs = services.team_queue(team, **f) if team else []
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "casework/team_queue.html", {
+        "team": team, "teams": teams, "page": page, "filters": f, "statuses": Status.choices,
+        "routes": [(k, v["name"]) for k, v in route_config().items()], "tags": STATUS_TAGS,
+        "query": query.urlencode(), "can_take": can(request.user, "casework.take_next")})
+
+
+@requires("casework.countersign")
+def countersign_queue(request):
+    return render(request, "casework/countersign_queue.html",
+                  {"cases": services.countersign_queue(request.user), "tags": STATUS_TAGS})
+
+
+@requires("casework.reports")
+def stuck(request):
+    try:
+        days = max(int(request.GET.get("days", "10")), 0)
+    except ValueError:
+        days = 10
+    return render(request, "casework/stuck.html", {"cases": services.stuck_cases(days)[:500], "days": days,
+                                                   "tags": STATUS_TAGS})
+
+
+# -- intake ------------------------------------------------------------------------------------------
+
+@requires("casework.intake")
+def intake(request):
+    errors, form = [], {"route": "visitor", "facts": "{}", "fee_amount": "", "fee_currency": "GBP"}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            facts = _json(form.get("facts", ""), "facts")
+            applicant = PersonDetails(
+                names=[NameInput(full_name=form.get("full_name", "").strip())] if form.get("full_name", "").strip() else [],
+                birth_date=form.get("birth_date", "").strip(), sex=form.get("sex", ""),
+                nationalities=[form["nationality"].strip().upper()] if form.get("nationality", "").strip() else [],
+                documents=[DocumentInput(number=form["passport_number"].strip(),
+                                         issuing_state=form.get("nationality", "").strip().upper())]
+                if form.get("passport_number", "").strip() else [])
+            inp = services.ApplicationInput(
+                route=form.get("route", ""), facts=facts, applicant=applicant,
+                application_date=_date(form.get("application_date", ""), "application_date"),
+                fee=services.FeeInput(amount=form.get("fee_amount", "").strip(), currency=form.get("fee_currency", "GBP"),
+                                      state=form.get("fee_state", "paid"), payment_reference=form.get("payment_reference", "")),
+                evidence=_uploads(request, "evidence"), queue=form.get("queue", ""), child=bool(form.get("child")),
+                vulnerable=bool(form.get("vulnerable")), high_profile=bool(form.get("high_profile")), channel="paper")
+            case = services.submit_application(inp, actor=request.user)
+            messages.success(request, f"Application {case.reference} received")
+            return redirect("casework:case", case.reference)
+        except InvalidInput as exc:
+            errors = _errors(exc)
+    return render(request, "casework/intake.html", {
+        "errors": errors, "form": form, "routes": [(k, v["name"]) for k, v in route_config().items()],
+        "teams": Team.objects.filter(function=Team.Function.CASEWORK).order_by("name"),
+    }, status=400 if errors else 200)
+
+
+# -- the case page -----------------------------------------------------------------------------------
+
+def _post_action(request, case) -> str:
+    """Run the action the case page posted; return the success message."""
+    p = request.POST
+    action = p.get("action", "")
+    user = request.user
+    if action in MANUAL_MOVES:
+        services.move(case, action, actor=user, reason=p.get("reason", ""))
+        return f"{MOVE_LABELS[action]}: done"
+    if action == "release":
+        services.release(case, actor=user)
+        return "Returned to the team queue"
+    if action == "reallocate":
+        to_user = None
+        if p.get("owner"):
+            to_user = get_user_model().objects.filter(username=p["owner"]).first()
+            if to_user is None:
+                raise InvalidInput(f"no user {p['owner']!r}", field="owner")
+        to_team = Team.objects.filter(code=p.get("queue", "")).first() if p.get("queue") else None
+        services.reallocate(case, actor=user, reason=p.get("reason", ""), to_user=to_user, to_team=to_team)
+        return "Case reallocated"
+    if action == "priority":
+        services.set_priority(case, actor=user, reason=p.get("reason", ""), child=bool(p.get("child")),
+                              vulnerable=bool(p.get("vulnerable")), high_profile=bool(p.get("high_profile")))
+        return "Priority updated"
+    if action == "request_evidence":
+        services.request_evidence(case, items=p.get("items", ""), due_date=_date(p.get("due_date", ""), "due_date"),
+                                  actor=user)
+        return "Evidence requested; the service-standard clock is paused"
+    if action == "record_evidence":
+        rfi = RequestForEvidence.objects.filter(application=case, pk=p.get("rfi") or 0).first()
+        if rfi is None:
+            raise InvalidInput("choose the request this evidence answers", field="rfi")
+        services.record_evidence(rfi, response=p.get("response", ""), facts=_json(p.get("facts", ""), "facts"),
+                                 files=_uploads(request, "files"), actor=user)
+        return "Evidence recorded; the clock has restarted"
+    if action == "identity":
+        services.record_identity_check(case, mrz=p.get("mrz", ""), actor=user)
+        return "Identity check recorded"
+    if action == "watchlist":
+        services.run_watchlist_check(case, actor=user)
+        return "Watchlist screening recorded"
+    if action == "history":
+        services.run_history_check(case, actor=user)
+        return "Immigration history check recorded"
+    if action == "record_check":
+        services.record_check(case, kind=p.get("kind", ""), result=p.get("result", ""), note=p.get("note", ""), actor=user)
+        return "Check recorded"
+    if action == "book_biometrics":
+        services.book_biometrics(case, site_code=p.get("site", ""),
+                                 slot_start=_datetime(p.get("slot_start", ""), "slot_start"), actor=user)
+        return "Biometric enrolment appointment booked"
+    if action == "biometrics_attended":
+        appt = BiometricAppointment.objects.filter(application=case, pk=p.get("appointment") or 0).first()
+        if appt is None:
+            raise InvalidInput("no such appointment", field="appointment")
+        services.record_biometrics(appt, attended=p.get("attended") == "yes", actor=user)
+        return "Attendance recorded"
+    if action == "schedule_interview":
+        services.schedule_interview(case, when=_datetime(p.get("scheduled_for", ""), "scheduled_for"),
+                                    location=p.get("location", ""), interpreter_language=p.get("interpreter_language", ""),
+                                    actor=user)
+        return "Interview scheduled"
+    if action == "record_interview":
+        interview = Interview.objects.filter(application=case, pk=p.get("interview") or 0).first()
+        if interview is None:
+            raise InvalidInput("no such interview", field="interview")
+        services.record_interview(interview, record_text=p.get("record", ""), actor=user)
+        return "Interview recorded"
+    if action == "evaluate":
+        ev = services.evaluate_case(case, actor=user)
+        return f"Evaluated against the rules: {ev.outcome}"
+    if action == "decide":
+        d = services.propose_decision(case, outcome=p.get("outcome", ""), rationale=p.get("rationale", ""), actor=user)
+        return ("Decision proposed for countersignature" if d.state == Decision.State.PROPOSED
+                else f"Decision made: {d.get_outcome_display().lower()}")
+    if action in ("countersign", "return"):
+        d = services.countersign(case, actor=user, approve=action == "countersign", reason=p.get("reason", ""))
+        return "Decision countersigned" if d.state == Decision.State.DECIDED else "Decision returned to the caseworker"
+    raise InvalidInput("choose an action", field="action")
+
+
+@requires("casework.view")
+def case_page(request, reference: str):
+    try:
+        case = services.get_case(reference, user=request.user)
+    except NotFound:
+        raise Http404 from None
+    errors = []
+    if request.method == "POST":
+        try:
+            msg = _post_action(request, case)
+            messages.success(request, msg)
+            return redirect("casework:case", case.reference)
+        except InvalidInput as exc:
+            errors = _errors(exc)
+        except (Conflict, NotAuthorised) as exc:
+            errors = [{"field": "action", "message": str(exc)}]
+        case = services.get_case(reference, user=request.user, view="casework.case.after_error")
+    evaluation = services.latest_evaluation(case)
+    decision = services.current_decision(case)
+    user = request.user
+    moves = [{"name": m, "label": MOVE_LABELS[m]} for m in MANUAL_MOVES
+             if case.status in MOVES[m].sources and can(user, MOVES[m].action)]
+    checks = list(case.checks.all())
+    proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
+    ctx = {
+        "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
+        "route_name": services.route_name(case.route), "facts_json": json.dumps(case.facts, indent=2, ensure_ascii=False),
+        "checks": checks, "outstanding": [c for c in checks if c.mandatory and c.result != Check.Result.PASSED],
+        "rfis": list(case.rfis.all()), "open_rfis": [r for r in case.rfis.all() if r.is_open],
+        "interviews": list(case.interviews.select_related("interviewer")),
+        "appointments": list(case.appointments.select_related("site")),
+        "sites": EnrolmentSite.objects.order_by("name"),
+        "dependants": list(case.dependants.select_related("person")), "fees": list(case.fees.all()),
+        "evidence": list(case.evidence.all()), "evaluation": evaluation,
+        "nodes": evaluation.requirement_nodes() if evaluation else [],
+        "rationale_why": (services.rationale_required(evaluation, "REFUSE") or services.rationale_required(evaluation, "GRANT"))
+        if evaluation else [],
+        "decision": decision, "proposed": proposed,
+        "decisions": list(case.decisions.select_related("proposed_by", "countersigned_by")),
+        "timeline": services.timeline(case), "moves": moves, "today": dt.date.today(),
+        "is_owner": case.owner_id == user.pk,
+        "can_work": case.owner_id == user.pk or can(user, "casework.reallocate"),
+        "can_reallocate": can(user, "casework.reallocate"), "can_priority": can(user, "casework.set_priority"),
+        "can_countersign": bool(proposed) and proposed.proposed_by_id != user.pk
+        and can(user, f"casework.countersign.{route_config()[case.route]['authority']}"),
+        "teams": Team.objects.filter(function=Team.Function.CASEWORK).order_by("name"),
+        "workable": case.status in ("received", "validated", "checks", "consideration"),
+        "certificate": getattr(case, "certificate", None) if case.status in ("decided", "served", "closed") else None,
+        "kinds": Check.Kind.choices,
+    }
+    return render(request, "casework/case.html", ctx, status=400 if errors else 200)
+
+
+def person_panel(request, person):
+    if not can(request.user, "casework.view"):
+        return ""
+    apps = services.applications_of(person)
+    if not apps:
+        return ""
+    rows = [(a, services.current_decision(a)) for a in apps]
+    return render_to_string("casework/_person_panel.html", {"rows": rows, "tags": STATUS_TAGS,
+                                                             "names": {k: v["name"] for k, v in route_config().items()}},
+                            request=request)
+
+
+urlpatterns = [
+    path("", my_queue, name="my-queue"),
+    path("take-next/", take_next, name="take-next"),
+    path("queue/", team_queue, name="team-queue"),
+    path("new/", intake, name="intake"),
+    path("countersign/", countersign_queue, name="countersign-queue"),
+    path("stuck/", stuck, name="stuck"),
+    path("<str:reference>/", case_page, name="case"),
+]

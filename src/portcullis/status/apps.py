@@ -1,0 +1,16 @@
+"""Status: each person's immigration status history, stored as records (never recomputed),
+and the share codes people use to prove it."""
+from django.apps import AppConfig
+
+
+class StatusConfig(AppConfig):
+    name = "portcullis.status"
+    label = "status"
+    verbose_name = "Immigration status"
+
+    def ready(self) -> None:
+        from portcullis.web.home import person_panels
+
+        from .web import person_panel
+
+        person_panels.append(person_panel)

@@ -1,0 +1,1 @@
+"""Watchlists: the lists travellers and applicants are screened against, and every screening."""

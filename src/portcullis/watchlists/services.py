@@ -1,0 +1,256 @@
+"""Watchlist management and screening on top of the pure :mod:`portcullis.screening` engine.
+
+Each process holds one in-memory :class:`~portcullis.screening.Index`, built from the entry
+table on first use and brought up to date incrementally (only entries changed since) whenever a
+cheap stamp query shows the tables changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from portcullis.audit.services import record, record_many
+from portcullis.errors import FieldError, InvalidInput, NotFound
+from portcullis.screening import Index, LoadError, Query, Thresholds, WatchlistEntry, load_ftm_jsonl, load_watchlist
+from portcullis.workforce.authority import authorise
+
+from .models import Entry, Screening, Watchlist
+
+
+def _entry_value(row: Entry, code: str) -> WatchlistEntry:
+    return WatchlistEntry(
+        list_id=code, entry_id=row.entry_id, names=row.names, birth_dates=row.birth_dates,
+        nationalities=row.nationalities, gender=row.gender or None, document_numbers=row.document_numbers,
+        action=row.action, valid_from=row.valid_from.isoformat() if row.valid_from else None,
+        valid_to=row.valid_to.isoformat() if row.valid_to else None,
+    )
+
+
+class _IndexHolder:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.index: Index | None = None
+        self.stamp = None
+        self.synced_to: dt.datetime | None = None
+
+    def _stamp(self):
+        agg = Entry.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        lists = Watchlist.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+        return (agg["n"], agg["last"], lists["n"], lists["last"])
+
+    def get(self) -> tuple[Index, Thresholds]:
+        stamp = self._stamp()
+        with self.lock:
+            if self.index is None or stamp != self.stamp:
+                codes = dict(Watchlist.objects.values_list("id", "code"))
+                if self.index is None:
+                    rows = Entry.objects.filter(removed_at__isnull=True).iterator(chunk_size=5000)
+                    self.index = Index(_entry_value(r, codes[r.watchlist_id]) for r in rows)
+                else:
+                    changed = Entry.objects.filter(updated_at__gte=self.synced_to)
+                    self.index.remove([(codes[r.watchlist_id], r.entry_id) for r in changed if r.removed_at])
+                    self.index.upsert(_entry_value(r, codes[r.watchlist_id]) for r in changed if not r.removed_at)
+                self.stamp = stamp
+                self.synced_to = stamp[1] or timezone.now()
+            index = self.index
+        # Thresholds are read every time: a few rows, and a change must apply at once.
+        return index, build_thresholds()
+
+    def reset(self):
+        with self.lock:
+            self.index, self.stamp, self.synced_to = None, None, None
+
+
+_holder = _IndexHolder()
+
+
+def current_index() -> tuple[Index, Thresholds]:
+    return _holder.get()
+
+
+def reset_index() -> None:
+    _holder.reset()
+
+
+def build_thresholds() -> Thresholds:
+    per_list, per_action = {}, {}
+    for wl in Watchlist.objects.all():
+        per_list[wl.code] = wl.threshold
+        for action, value in (wl.action_thresholds or {}).items():
+            per_action[(wl.code, action)] = float(value)
+    return Thresholds(default=0.75, per_list=per_list, per_action=per_action, review_margin=0.05)
+
+
+@dataclass
+class ImportReport:
+    watchlist: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    version: str = ""
+    errors: list[LoadError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"watchlist": self.watchlist, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "removed": self.removed, "version": self.version,
+                "errors": [{"line": e.line, "field": e.field, "message": e.message, "skipped": e.skipped}
+                           for e in self.errors]}
+
+
+def list_version(watchlist: Watchlist) -> str:
+    digest = hashlib.sha256()
+    rows = watchlist.entries.filter(removed_at__isnull=True).order_by("entry_id")
+    count = 0
+    for row in rows.iterator(chunk_size=5000):
+        digest.update(_entry_value(row, watchlist.code).content().encode())
+        digest.update(b"\x00")
+        count += 1
+    return f"{count}-{digest.hexdigest()[:16]}"
+
+
+def import_entries(code: str, path: str | Path, *, actor, fmt: str = "auto", replace: bool = False,
+                   name: str = "", default_action: str = "refer") -> ImportReport:
+    """Load entries from CSV, JSON lines or FollowTheMoney JSON lines into a watchlist.
+
+    Incremental by default: new entries are added, changed ones updated, others left alone.
+    With ``replace`` the file is the whole list, and entries missing from it are removed.
+    Malformed rows are reported with their line numbers; the other rows are loaded.
+    """
+    authorise(actor, "watchlist.manage")
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(FieldError("file", f"{path} does not exist"))
+    if fmt == "auto":
+        fmt = "ftm" if ".ftm" in path.name or path.name.endswith((".ftm.json", ".ftm.jsonl")) else "table"
+    with transaction.atomic():
+        watchlist, _ = Watchlist.objects.get_or_create(code=code, defaults={"name": name or code,
+                                                                             "default_action": default_action})
+        if fmt == "ftm":
+            entries, errors = load_ftm_jsonl(path, list_id=code, action=watchlist.default_action)
+        elif fmt == "table":
+            entries, errors = load_watchlist(path, list_id=code, action=watchlist.default_action)
+        else:
+            raise InvalidInput(FieldError("format", "must be auto, table (CSV or JSON lines) or ftm"))
+        report = ImportReport(watchlist=code, errors=list(errors))
+        existing = {e.entry_id: e for e in watchlist.entries.all()}
+        seen = set()
+        to_create, to_update = [], []
+        now = timezone.now()
+        for entry in entries:
+            seen.add(entry.entry_id)
+            values = dict(names=list(entry.names), birth_dates=list(entry.birth_dates),
+                          nationalities=list(entry.nationalities), gender=entry.gender or "",
+                          document_numbers=list(entry.document_numbers), action=entry.action,
+                          valid_from=dt.date.fromisoformat(entry.valid_from) if entry.valid_from else None,
+                          valid_to=dt.date.fromisoformat(entry.valid_to) if entry.valid_to else None)
+            row = existing.get(entry.entry_id)
+            if row is None:
+                to_create.append(Entry(watchlist=watchlist, entry_id=entry.entry_id, **values))
+                report.added += 1
+            elif row.removed_at is not None or any(getattr(row, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(row, k, v)
+                row.removed_at = None
+                row.updated_at = now
+                to_update.append(row)
+                report.updated += 1
+            else:
+                report.unchanged += 1
+        Entry.objects.bulk_create(to_create, batch_size=2000)
+        if to_update:
+            Entry.objects.bulk_update(to_update, list(values) + ["removed_at", "updated_at"], batch_size=2000)
+        if replace:
+            gone = [row.pk for eid, row in existing.items() if eid not in seen and row.removed_at is None]
+            report.removed = Entry.objects.filter(pk__in=gone).update(removed_at=now, updated_at=now)
+        watchlist.version = report.version = list_version(watchlist)
+        watchlist.save()
+        record(actor, "watchlist.imported", watchlist, reason=f"import of {path.name}",
+               payload={**report.as_dict(), "errors": len(report.errors), "file": path.name, "replace": replace})
+    return report
+
+
+def _query_from(subject: dict, person=None) -> Query:
+    try:
+        return Query(id=str(subject.get("id") or getattr(person, "reference", "") or "subject"),
+                     names=subject.get("names") or [], birth_dates=subject.get("birth_dates") or [],
+                     nationalities=subject.get("nationalities") or [], gender=subject.get("gender") or None,
+                     document_numbers=subject.get("document_numbers") or [], on_date=subject.get("on_date"))
+    except ValueError as exc:
+        field_name, _, message = str(exc).partition(": ")
+        raise InvalidInput(FieldError(field_name, message or str(exc))) from None
+
+
+def subject_of_person(person) -> dict:
+    """The screening subject for a person record: every name, their birth date and documents."""
+    names = []
+    for n in person.names.all():
+        names.append(n.full_name)
+        if n.latin and n.latin != n.full_name:
+            names.append(n.latin)
+    return {
+        "id": person.reference,
+        "names": names,
+        "birth_dates": [person.birth_date_text] if person.birth_year else [],
+        "nationalities": [n.code for n in person.nationalities.all()],
+        "gender": person.sex or None,
+        "document_numbers": [i.number for i in person.identifiers.all()],
+    }
+
+
+def screen(subjects: list[dict], *, actor, purpose: str, persons: list | None = None) -> list[Screening]:
+    """Screen subjects (dicts with names, birth_dates, ...) against every list; store and audit each."""
+    authorise(actor, "screening.run")
+    if not subjects:
+        raise InvalidInput(FieldError("subjects", "nothing to screen"))
+    persons = persons or [None] * len(subjects)
+    queries = []
+    errors = []
+    for i, subject in enumerate(subjects):
+        if not subject.get("names"):
+            errors.append(FieldError(f"subjects[{i}].names", "at least one name is required"))
+            continue
+        try:
+            queries.append(_query_from(subject, persons[i]))
+        except InvalidInput as exc:
+            errors.extend(FieldError(f"subjects[{i}].{e.field}", e.message) for e in exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    index, thresholds = current_index()
+    results = index.screen_batch(queries, thresholds) if len(queries) > 1 else [index.screen(queries[0], thresholds)]
+    versions = index.versions
+    screened_by = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        out = [Screening(person=person, subject=subject, purpose=purpose, list_versions=versions,
+                         hits=[h.as_dict() | {"text": h.explain_text()} for h in hits],
+                         hit_count=sum(1 for h in hits if h.decision), screened_by=screened_by)
+               for subject, person, hits in zip(subjects, persons, results)]
+        if len(out) == 1:
+            out[0].save(force_insert=True)
+        else:
+            Screening.objects.bulk_create(out, batch_size=1000)
+        record_many(actor, [dict(action="screening.completed", obj=screening, person=screening.person, reason=purpose,
+                                 payload={"hits": [(h["list_id"], h["entry_id"], round(h["score"], 3), h["decision"])
+                                                   for h in screening.hits],
+                                          "list_versions": versions})
+                            for screening in out])
+    return out
+
+
+def screen_person(person, *, actor, purpose: str) -> Screening:
+    return screen([subject_of_person(person)], actor=actor, purpose=purpose, persons=[person])[0]
+
+
+def get_watchlist(code: str) -> Watchlist:
+    wl = Watchlist.objects.filter(code=code).first()
+    if wl is None:
+        raise NotFound(f"no watchlist {code!r}")
+    return wl

@@ -1,0 +1,1 @@
+"""The caseworker and officer web interface (GOV.UK Frontend and MoJ Frontend)."""

@@ -1,0 +1,1 @@
+"""Workforce: staff, grades, teams, locations and the delegated-authority matrix."""
