@@ -213,3 +213,16 @@ def test_curtailment_and_revocation_are_records_not_recomputation(holder, staff)
                                 source="casework", source_ref="CASE-2")
     services.revoke_status(ilr, on=dt.date(2027, 1, 1), reason="obtained by deception", actor=staff)
     assert [r.state for r in services.history(holder)] == ["revoked", "curtailed"]
+
+
+def test_a_person_signing_in_lands_on_their_own_status_page(holder, staff):
+    account = services.create_person_account(holder, username="anna.signs.in", password=PASSWORD, actor=staff)
+    c = Client()
+    response = c.post("/sign-in/", {"username": "anna.signs.in", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == "/my-status/"
+    assert "Skilled Worker leave" in response.content.decode()
+    # staff still land on the staff home page
+    staff_client = Client()
+    staff_client.force_login(staff)
+    assert staff_client.get("/").status_code == 200
+    assert account.person == holder

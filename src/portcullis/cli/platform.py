@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import sys
 
 from . import setup_django
@@ -60,6 +61,14 @@ def _demo(args) -> int:
     print("Demo logins (generated now; also written to data/demo-logins.txt, readable only by you):")
     for row in logins:
         print(f"  {row['username']:<14} {row['password']}  {row['grade']:<4} {row['team']}")
+    from django.conf import settings
+
+    person_logins = Path(settings.DATA_DIR) / "demo-person-logins.txt"
+    if person_logins.exists():
+        print("A person's own sign-in (view and prove status; also in data/demo-person-logins.txt):")
+        for line in person_logins.read_text().splitlines():
+            username, password, _kind, about = line.split("\t", 3)
+            print(f"  {username:<14} {password}  {about}")
     return 0
 
 

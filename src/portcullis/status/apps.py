@@ -9,8 +9,9 @@ class StatusConfig(AppConfig):
     verbose_name = "Immigration status"
 
     def ready(self) -> None:
-        from portcullis.web.home import person_panels
+        from portcullis.web.home import landing_pages, person_panels
 
-        from .web import person_panel
+        from .web import person_landing, person_panel
 
         person_panels.append(person_panel)
+        landing_pages.append(person_landing)

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +25,7 @@ from portcullis.web.auth import requires
 from portcullis.workforce.authority import can
 
 from . import services
-from .models import ShareCode
+from .models import PersonAccount, ShareCode
 
 url_prefix = ""
 
@@ -84,6 +84,13 @@ def person_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def person_landing(user) -> str | None:
+    """A person signing in with their own account lands on their status page."""
+    if PersonAccount.objects.filter(user=user).exists():
+        return reverse("status:my-status")
+    return None
 
 
 @person_only

@@ -22,6 +22,9 @@ tiles: list[Tile] = [
          "person.search"),
 ]
 person_panels: list[Callable] = []
+# Where a signed-in user who is not staff lands (a person's own account, for example): each hook
+# returns a URL for the users it knows, or None.
+landing_pages: list[Callable] = []
 
 
 def register_tile(tile: Tile) -> None:
@@ -32,3 +35,14 @@ def tiles_for(user) -> list[Tile]:
     staff = getattr(user, "staff", None)
     function = staff.team.function if staff else None
     return [t for t in tiles if can(user, t.action) and (not t.functions or function in t.functions)]
+
+
+def landing_for(user) -> str | None:
+    """The page a signed-in user without a staff profile should see instead of the staff home."""
+    if getattr(user, "staff", None) is not None:
+        return None
+    for hook in landing_pages:
+        url = hook(user)
+        if url:
+            return url
+    return None

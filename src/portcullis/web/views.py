@@ -21,7 +21,7 @@ from portcullis.people import services as people
 from portcullis.workforce.authority import can
 
 from .auth import requires
-from .home import tiles_for
+from .home import landing_for, tiles_for
 
 
 def _safe_next(request, default: str = "/") -> str:
@@ -94,8 +94,16 @@ def two_factor(request):
     return render(request, "web/two_factor.html", context, status=400 if errors else 200)
 
 
-@requires("staff.view")
 def home(request):
+    if request.user.is_authenticated:
+        landing = landing_for(request.user)
+        if landing:
+            return redirect(landing)
+    return _staff_home(request)
+
+
+@requires("staff.view")
+def _staff_home(request):
     return render(request, "web/home.html", {"tiles": tiles_for(request.user)})
 
 
