@@ -25,6 +25,10 @@ def register(subparsers) -> None:
     migrate = subparsers.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(func=_migrate)
 
+    static = subparsers.add_parser("collectstatic", help="gather GOV.UK Frontend and Portcullis static files "
+                                   "for WhiteNoise (production)")
+    static.set_defaults(func=_collectstatic)
+
     audit = subparsers.add_parser("audit", help="the audit trail")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="COMMAND", required=True)
     verify = audit_sub.add_parser("verify", help="check the hash chain; name the first edited, inserted or deleted event")
@@ -35,6 +39,16 @@ def register(subparsers) -> None:
     token.add_argument("--name", default="cli")
     token.add_argument("--role", default="", help="pseudo-grade for a service client, e.g. CARRIER")
     token.set_defaults(func=_token)
+
+
+def _collectstatic(args) -> int:
+    setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"static files collected in {settings.STATIC_ROOT}")
+    return 0
 
 
 def _migrate(args) -> int:
