@@ -29,12 +29,28 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .model import Hit, Query, Thresholds, WatchlistEntry
-from .normalize import Tok, korean_key, norm_doc, tokens
-from .scoring import score_pair
+from .normalize import Tok, fold_key, korean_key, norm_doc, tokens
+from .normalize import norm_country
+from .scoring import (
+    DOB_DAY_MONTH_SWAP,
+    DOB_DECADE_APART,
+    DOB_EXACT,
+    DOB_ONE_COMPONENT,
+    DOB_PARTIAL_AGREES,
+    DOB_TWO_COMPONENTS,
+    DOB_YEAR_OFF_BY_ONE,
+    DOB_YEARS_APART,
+    GENDER_DIFFERS,
+    NATIONALITY_AGREES,
+    NATIONALITY_DIFFERS,
+    parse_date,
+    score_pair_ranked,
+)
 
 MAX_CANDIDATES = 40
 SINGLE_PART_CANDIDATES = 4
-COMMON_SHARE = 0.02  # a key on more than this share of entries is "common"
+RANK_UNCHECKED_DOB = 0.02  # ranking only: per component of the traveller's birth date not checked
+WALK_CAP = 60_000  # postings walked per query at most (beyond the rarest part)
 _MASK128 = (1 << 128) - 1
 
 
@@ -42,12 +58,86 @@ def _digest(entry: WatchlistEntry) -> int:
     return int.from_bytes(hashlib.blake2b(entry.content().encode("utf-8"), digest_size=16).digest(), "big")
 
 
-def _year(e: WatchlistEntry) -> int:
-    return int(e.birth_dates[0][:4]) if e.birth_dates else 0
+def _ymd(value: str) -> tuple[int, int, int]:
+    y, m, d = parse_date(value)
+    return y, m or 0, d or 0
+
+
+_GENDER_CODE = {"m": 1, "male": 1, "man": 1, "f": 2, "female": 2, "woman": 2}
+
+
+def _member(ids: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
+    """Which of the sorted ``ids`` occur in any of the sorted posting ``arrays``."""
+    m = np.zeros(len(ids), dtype=bool)
+    for a in arrays:
+        pos = np.searchsorted(a, ids)
+        pos[pos >= len(a)] = len(a) - 1
+        m |= a[pos] == ids
+    return m
+
+
+def _top(score: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties by position)."""
+    if len(score) > k:
+        top = np.argpartition(-score, k - 1)[:k]
+        return top[np.lexsort((top, -score[top]))]
+    return np.argsort(-score, kind="stable")
+
+
+def _dob_effect(qy: int, qm: int, qd: int, ey: np.ndarray, em: np.ndarray, ed: np.ndarray) -> np.ndarray:
+    """:func:`portcullis.screening.scoring.compare_dob` over arrays of entry dates (0 = unknown);
+    0 where the entry has no date."""
+    mk = (em > 0) if qm else np.zeros(len(ey), dtype=bool)
+    dk = (ed > 0) & mk if qd else np.zeros(len(ey), dtype=bool)
+    mq = np.where(mk, qm, 0)
+    me = np.where(mk, em, 0)
+    dq = np.where(dk, qd, 0)
+    de = np.where(dk, ed, 0)
+    gap = np.abs(ey - qy)
+    same = (mq == me) & (dq == de)
+    eff = np.where(gap >= 10, DOB_DECADE_APART, DOB_YEARS_APART)
+    differs = (mq != me).astype(np.int8) + (dq != de)
+    eff = np.where((gap == 0) & (differs == 1), DOB_ONE_COMPONENT, eff)
+    eff = np.where((gap == 0) & (differs == 2), DOB_TWO_COMPONENTS, eff)
+    eff = np.where(gap == 1, np.where(same, DOB_YEAR_OFF_BY_ONE, DOB_TWO_COMPONENTS), eff)
+    eff = np.where((gap == 0) & dk & (mq == de) & (dq == me), DOB_DAY_MONTH_SWAP, eff)
+    eff = np.where((gap == 0) & same, np.where(dk, DOB_EXACT, DOB_PARTIAL_AGREES), eff)
+    return eff
 
 
 def _deletes(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(len(word))]
+
+
+def _precision(date: str) -> int:
+    """Components in a partial date: 1 (year), 2 (year and month) or 3."""
+    return 1 + date.count("-")
+
+
+def _rank_adjustment(query: Query, entry: WatchlistEntry) -> float:
+    """Ordering of hits only (the score is untouched): among hits, an entry that could be checked
+    against more of the traveller's birth date comes first (a namesake without a birth date
+    below one born the same day, or a year apart on the same day)."""
+    if not query.birth_dates:
+        return 0.0
+    qc = max(_precision(d) for d in query.birth_dates)
+    ec = max((_precision(d) for d in entry.birth_dates), default=0)
+    return -RANK_UNCHECKED_DOB * max(0, qc - ec)
+
+
+def _joined(particle: Tok, t: Tok) -> str:
+    """Fold of a particle written together with the next part (al-Meza / Almeza)."""
+    return fold_key(particle.text + t.text)
+
+
+def _edits(text: str) -> set[str]:
+    """Deletions and adjacent transpositions of the spelling (not of its fold: a typo can break a
+    digraph, Chakait / Cahkait)."""
+    out = set()
+    if len(text) >= 4:
+        out.update(text[:i] + text[i + 1 :] for i in range(len(text)))
+    out.update(text[:i] + text[i + 1] + text[i] + text[i + 2 :] for i in range(len(text) - 1) if text[i] != text[i + 1])
+    return out
 
 
 def _token_keys(t: Tok) -> list[str]:
@@ -77,10 +167,14 @@ class Index:
         self._dels: dict[str, object] = {}
         self._fold_vocab: set[str] = set()
         self._docs: dict[str, list[int]] = defaultdict(list)
+        self._dobs: dict[str, array] = defaultdict(lambda: array("I"))  # full birth date -> entries
         self._list_count: dict[str, int] = defaultdict(int)
         self._list_hash: dict[str, int] = defaultdict(int)
         self._n_alive = 0
-        self._years = array("H")  # first birth year per entry, 0 when unknown
+        # per entry, for ranking candidates: the first two birth dates (year, month, day; 0 when
+        # unknown), the first two nationalities (codes, 0 when unknown) and the gender (1 m, 2 f)
+        self._ev = {k: array("H") for k in ("y1", "m1", "d1", "y2", "m2", "d2", "n1", "n2", "g")}
+        self._countries: dict[str, int] = {}
         self._bulk(list(entries), progress=progress)
 
     @classmethod
@@ -114,14 +208,38 @@ class Index:
             elif fold not in cur:
                 dels[d] = cur + (fold,)
 
+    def _country(self, value: str) -> int:
+        c = norm_country(value)
+        code = self._countries.get(c)
+        if code is None:
+            code = self._countries[c] = len(self._countries) + 1
+        return code
+
+    def _add_evidence(self, e: WatchlistEntry | None) -> None:
+        ev = self._ev
+        dates = [_ymd(d) for d in e.birth_dates[:2]] if e is not None else []
+        dates += [(0, 0, 0)] * (2 - len(dates))
+        for k, (y, m, d) in zip("12", dates):
+            ev["y" + k].append(y)
+            ev["m" + k].append(m)
+            ev["d" + k].append(d)
+        nats = [self._country(c) for c in e.nationalities[:2]] if e is not None else []
+        nats += [0] * (2 - len(nats))
+        ev["n1"].append(nats[0])
+        ev["n2"].append(nats[1])
+        ev["g"].append(_GENDER_CODE.get((e.gender or "").strip().lower(), 0) if e is not None else 0)
+
     def _entry_keys(self, entry: WatchlistEntry) -> set[int]:
         kids: set[int] = set()
         for name in entry.names:
-            for t in tokens(name):
+            toks = tokens(name)
+            for i, t in enumerate(toks):
                 if t.kind != "n":
                     continue
                 for k in _token_keys(t):
                     kids.add(self._key_id(k))
+                if i and toks[i - 1].kind == "p":
+                    kids.add(self._key_id("f:" + _joined(toks[i - 1], t)))
         return kids
 
     def _register(self, entry: WatchlistEntry, idx: int) -> None:
@@ -131,6 +249,9 @@ class Index:
             nd = norm_doc(d)
             if nd:
                 self._docs[nd].append(idx)
+        for d in entry.birth_dates:
+            if len(d) == 10:
+                self._dobs[d].append(idx)
         self._list_count[entry.list_id] += 1
         self._list_hash[entry.list_id] ^= _digest(entry)
         self._n_alive += 1
@@ -148,7 +269,7 @@ class Index:
         for i, e in enumerate(entries):
             idx = base + i
             self._entries.append(e)
-            self._years.append(_year(e))
+            self._add_evidence(e)
             if progress and i % 10000 == 0:
                 progress(i, len(entries))
             if e is None:
@@ -211,7 +332,7 @@ class Index:
                 self._drop(old)
             idx = len(self._entries)
             self._entries.append(e)
-            self._years.append(_year(e))
+            self._add_evidence(e)
             self._alive.append(1)
             self._register(e, idx)
             for kid in self._entry_keys(e):
@@ -281,7 +402,7 @@ class Index:
             arr = np.concatenate([arr, np.asarray(extra, dtype=np.int32)])
         return arr
 
-    def _fuzzy_folds(self, fold: str) -> set[str]:
+    def _fuzzy_folds(self, fold: str, text: str = "") -> set[str]:
         out = set()
         if fold in self._fold_vocab:
             out.add(fold)
@@ -303,12 +424,17 @@ class Index:
             for d in _deletes(fold):
                 if d in self._fold_vocab:
                     out.add(d)
+        if len(text) >= 4:
+            vocab = self._fold_vocab
+            out.update(f for f in map(fold_key, _edits(text)) if f in vocab)
         return out
 
-    def _query_keys(self, t: Tok) -> set[int]:
+    def _query_keys(self, t: Tok, particle: Tok | None = None) -> set[int]:
         keys = self._keys
         kids = set()
-        names = {"f:" + f for f in self._fuzzy_folds(t.fold)}
+        names = {"f:" + f for f in self._fuzzy_folds(t.fold, t.text)}
+        if particle is not None:
+            names.add("f:" + _joined(particle, t))
         if t.canon:
             names.add("c:" + t.canon)
         if len(t.skel) >= 2:
@@ -320,71 +446,112 @@ class Index:
                 kids.add(k)
         return kids
 
+    def _evidence_rank(self, query: Query, ids: np.ndarray) -> np.ndarray:
+        """Vectorised estimate of the evidence effects of :func:`score_pair` (birth date,
+        nationality, gender) for the entries ``ids``; used to rank namesakes before scoring."""
+        ev = self._ev
+        col = {k: np.frombuffer(v, dtype=np.uint16)[ids].astype(np.int32) for k, v in ev.items()}
+        out = np.zeros(len(ids), dtype=np.float64)
+        if query.birth_dates:
+            best = np.full(len(ids), -1.0)
+            for qd in query.birth_dates:
+                qy, qm, qdd = _ymd(qd)
+                for k in "12":
+                    eff = _dob_effect(qy, qm, qdd, col["y" + k], col["m" + k], col["d" + k])
+                    best = np.where(col["y" + k] > 0, np.maximum(best, eff), best)
+            out += np.where(col["y1"] > 0, best, 0.0)
+            # ranking only: a date the entry cannot be checked against counts for less
+            qc = max(_precision(d) for d in query.birth_dates)
+            ec = (col["y1"] > 0).astype(np.int32) + (col["m1"] > 0) + (col["d1"] > 0)
+            out -= RANK_UNCHECKED_DOB * np.maximum(0, qc - ec)
+        if query.nationalities:
+            codes = [self._countries.get(norm_country(c), -1) for c in query.nationalities]
+            n1, n2 = col["n1"], col["n2"]
+            shared = np.isin(n1, codes) | np.isin(n2, codes)
+            out += np.where(n1 == 0, 0.0, np.where(shared, NATIONALITY_AGREES, NATIONALITY_DIFFERS))
+        qg = _GENDER_CODE.get((query.gender or "").strip().lower(), 0)
+        if qg:
+            g = col["g"]
+            out += np.where((g != 0) & (g != qg), GENDER_DIFFERS, 0.0)
+        return out
+
+    def _born_near(self, query: Query) -> np.ndarray:
+        dates = set()
+        for d in query.birth_dates:
+            if len(d) == 10:
+                y, md = int(d[:4]), d[4:]
+                dates.update((d, f"{d[:4]}-{d[8:]}-{d[5:7]}", f"{y - 1}{md}", f"{y + 1}{md}"))
+        found = [self._dobs[d] for d in dates if d in self._dobs]
+        if not found:
+            return np.zeros(0, dtype=np.int32)
+        return np.unique(np.concatenate([np.frombuffer(a, dtype=np.uint32) for a in found]).astype(np.int32))
+
     def candidates(self, query: Query, limit: int = MAX_CANDIDATES) -> list[int]:
+        """Entry positions worth scoring for ``query``, best first.
+
+        Entries sharing a document number come first.  Then, among the entries sharing name parts
+        with the query, those sharing the most parts, ranked by the evidence (birth date,
+        nationality, gender) and by the rarity of the shared parts; plus the few best entries
+        sharing a single part (names joined or spelt beyond the keys).  Entries sharing at least
+        two parts are found by walking the postings of every part but the commonest and testing
+        membership in the rest, so a common part never has to be expanded."""
         n_entries = max(1, self._n_alive)
-        common = max(1000, int(COMMON_SHARE * n_entries))
-        parts: list[tuple[np.ndarray, float, bool]] = []
-        seen_text = set()
-        for name in query.names:
-            for t in tokens(name):
-                if t.kind != "n" or t.text in seen_text:
-                    continue
-                seen_text.add(t.text)
-                kids = self._query_keys(t)
-                if not kids:
-                    continue
-                arrays = [self._posting(k) for k in kids]
-                arr = arrays[0] if len(arrays) == 1 else np.unique(np.concatenate(arrays))
-                if len(arr) == 0:
-                    continue
-                weight = math.log(1.0 + n_entries / len(arr))
-                parts.append((arr, weight, len(arr) > common))
         out: list[int] = []
         for d in query.document_numbers:
             out.extend(self._docs.get(norm_doc(d), ()))
+        parts: list[tuple[list[np.ndarray], int]] = []
+        seen_text = set()
+        for name in query.names:
+            toks = tokens(name)
+            for i, t in enumerate(toks):
+                if t.kind != "n" or t.text in seen_text:
+                    continue
+                seen_text.add(t.text)
+                particle = toks[i - 1] if i and toks[i - 1].kind == "p" else None
+                arrays = [a for a in (self._posting(k) for k in self._query_keys(t, particle)) if len(a)]
+                if arrays:
+                    parts.append((arrays, sum(len(a) for a in arrays)))
         if parts:
-            rare = [p for p in parts if not p[2]]
-            if rare:
-                use = rare
-            else:
-                # only common parts: entries sharing the two rarest of them
-                parts.sort(key=lambda p: len(p[0]))
-                if len(parts) >= 2:
-                    both = np.intersect1d(parts[0][0], parts[1][0], assume_unique=True)
-                    use = [(both, parts[0][1] + parts[1][1], False)]
-                else:
-                    use = parts
-            if len(use) == 1:
-                ids = use[0][0]
-                if len(ids) > limit:
-                    ids = ids[:limit]
-                out.extend(int(i) for i in ids)
-            else:
-                allv = np.concatenate([p[0] for p in use])
-                w = np.concatenate([np.full(len(p[0]), p[1], dtype=np.float32) for p in use])
-                uniq, inv, counts = np.unique(allv, return_inverse=True, return_counts=True)
-                score = np.bincount(inv, weights=w)
-                # a person whose name shares one part out of several cannot reach a match score;
-                # keep only entries sharing two parts, or the few best single-part ones
-                multi = counts >= 2
-                n_multi = int(multi.sum())
-                if n_multi:
-                    score = np.where(multi, score + 1000.0, score)
-                qyears = [int(d[:4]) for d in query.birth_dates]
-                if qyears and len(uniq) > limit:
-                    # among namesakes, prefer entries whose birth year is compatible or unknown
-                    ys = np.frombuffer(self._years, dtype=np.uint16)[uniq].astype(np.int32)
-                    ok = ys == 0
-                    for y in qyears:
-                        ok |= np.abs(ys - y) <= 1
-                    score = score + ok * 0.5
-                keep = min(len(uniq), limit if n_multi else SINGLE_PART_CANDIDATES, max(n_multi, SINGLE_PART_CANDIDATES))
-                if len(uniq) > keep:
-                    top = np.argpartition(-score, keep - 1)[:keep]
-                    top = top[np.argsort(-score[top], kind="stable")]
-                else:
-                    top = np.argsort(-score, kind="stable")
-                out.extend(int(uniq[i]) for i in top)
+            parts.sort(key=lambda p: p[1])
+            # walk every part but the commonest (fewer while that is too many entries)
+            walk = max(1, len(parts) - 1)
+            while walk > 1 and sum(p[1] for p in parts[:walk]) > WALK_CAP:
+                walk -= 1
+            walked = [a for p in parts[:walk] for a in p[0]]
+            uniq = walked[0] if len(walked) == 1 else np.unique(np.concatenate(walked))
+            if len(uniq) > WALK_CAP * 2 and len(parts) > 1:
+                # even the rarest part is very common: keep its entries sharing the next part
+                uniq = uniq[_member(uniq, parts[1][0])]
+            # birth-date blocking: entries born on the traveller's date (or with day and month
+            # swapped, or a year apart) that share any name part, even only the commonest
+            born = self._born_near(query)
+            if len(born):
+                shares = np.zeros(len(born), dtype=bool)
+                for arrays, _df in parts:
+                    shares |= _member(born, arrays)
+                born = born[shares]
+                uniq = np.union1d(uniq, born) if len(born) else uniq
+            n = np.zeros(len(uniq), dtype=np.int32)
+            rarity = np.zeros(len(uniq), dtype=np.float64)
+            for arrays, df in parts:
+                m = _member(uniq, arrays)
+                n += m
+                rarity += m * math.log(1.0 + n_entries / df)
+            rank = rarity + 100.0 * self._evidence_rank(query, uniq)
+            multi = n >= 2
+            picked: list[np.ndarray] = []
+            n_multi = int(multi.sum())
+            if n_multi:
+                sel = np.flatnonzero(multi)
+                picked.append(sel[_top(1000.0 * n[sel] + rank[sel], limit)])
+            single = np.flatnonzero(~multi)
+            if len(single):
+                picked.append(single[_top(rank[single], SINGLE_PART_CANDIDATES)])
+                if len(born):
+                    single = single[_member(uniq[single], [born])]
+                    picked.append(single[_top(rank[single], SINGLE_PART_CANDIDATES)])
+            for sel in picked:
+                out.extend(uniq[sel].tolist())
         seen = set()
         result = []
         alive = self._alive
@@ -403,15 +570,20 @@ class Index:
         limit: int = 10,
         candidates: int = MAX_CANDIDATES,
     ) -> list[Hit]:
-        """Screen one person; hits sorted best first (at most ``limit``)."""
+        """Screen one person; hits sorted best first (at most ``limit``).
+
+        Hits are ordered by the score before it is clipped to [0, 1], so that among namesakes
+        scoring 1.0 the one whose birth date and nationality also agree comes first, less
+        :data:`RANK_UNCHECKED_DOB` per component of the traveller's birth date that the entry
+        cannot confirm (it has no date, or only a year)."""
         th = Thresholds.coerce(threshold)
         floor = th.floor()
-        hits: list[Hit] = []
+        ranked: list[tuple[float, Hit]] = []
         for idx in self.candidates(query, candidates):
             entry = self._entries[idx]
             if entry is None or not entry.active_on(query.on_date):
                 continue
-            score, expl = score_pair(query, entry, floor)
+            raw, score, expl = score_pair_ranked(query, entry, floor)
             if score < floor or expl is None:
                 continue
             t = th.for_entry(entry.list_id, entry.action)
@@ -419,9 +591,9 @@ class Index:
                 continue
             expl["threshold"] = t
             expl["list_version"] = self.versions_of(entry.list_id)
-            hits.append(Hit(entry.entry_id, entry.list_id, entry.action, round(score, 4), score >= t, expl))
-        hits.sort(key=lambda h: (-h.score, h.list_id, h.entry_id))
-        return hits[:limit]
+            ranked.append((raw + _rank_adjustment(query, entry), Hit(entry.entry_id, entry.list_id, entry.action, round(score, 4), score >= t, expl)))
+        ranked.sort(key=lambda rh: (-rh[0], rh[1].list_id, rh[1].entry_id))
+        return [h for _, h in ranked[:limit]]
 
     def versions_of(self, list_id: str) -> str:
         return f"{self._list_count[list_id]}-{self._list_hash[list_id]:032x}"[:24]

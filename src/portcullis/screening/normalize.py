@@ -3,7 +3,8 @@
 A name is turned into a tuple of :class:`Tok` records.  Every token carries
 
 * ``text``  - the ASCII form (NFKC, case folded, diacritics removed, transliterated),
-* ``fold``  - a romanisation-insensitive key (kh/h, sch/sh/zh, w/v, y/i, c/k, doubled letters ...),
+* ``fold``  - a romanisation-insensitive key (kh/h, sch/sh/zh, dzh/dsch/dj/j, w/v, y/i, c/k, doubled
+  letters ...),
 * ``skel``  - a consonant skeleton, used to compare names written in scripts that do not
   write short vowels (Arabic, Hebrew, the Indic scripts) with their Latin spellings,
 * ``canon`` - the equivalence class of the token (``data/given_names.json``) or ``""``,
@@ -48,8 +49,9 @@ TITLES = frozenset(
 )
 
 _SPLIT = re.compile(r"[^0-9a-z]+")
-_DIGRAPH = re.compile(r"tsch|sch|tch|zh|sh|ch|kh|gh|ph|th|dh|ck|tz|ts|ou|oo|ee|ey|iy|ij|[wyqcx]")
+_DIGRAPH = re.compile(r"dsch|dzh|dj|tsch|sch|tch|zh|sh|ch|kh|gh|ph|th|dh|ck|tz|ts|ou|oo|ee|ey|iy|ij|[wyqcx]")
 _DIGRAPH_MAP = {
+    "dsch": "j", "dzh": "j", "dj": "j",  # Dzhamal / Dschamal / Djamal / Jamal
     "tsch": "C", "sch": "S", "tch": "C", "zh": "S", "sh": "S", "ch": "C", "kh": "h", "gh": "g",
     "ph": "f", "th": "t", "dh": "d", "ck": "k", "tz": "z", "ts": "z", "ou": "u", "oo": "u",
     "ee": "i", "ey": "i", "iy": "i", "ij": "i", "w": "v", "y": "i", "q": "k", "c": "k", "x": "ks",

@@ -114,16 +114,26 @@ def score_pair(query: Query, entry: WatchlistEntry | Query, floor: float = 0.0) 
     """Score one person against another (a traveller against a list entry, or two person records).
 
     Returns ``(score, explanation)``; when the score is below ``floor`` the explanation is
-    ``None`` (saves building it for candidates that will not be reported).  The explanation holds the best name pair with its part-by-part
-    similarities and the evidence items that raised or lowered the score."""
+    ``None`` (saves building it for candidates that will not be reported).  The explanation holds
+    the best name pair with its part-by-part similarities and the evidence items that raised or
+    lowered the score."""
+    _raw, score, explanation = score_pair_ranked(query, entry, floor)
+    return score, explanation
+
+
+def score_pair_ranked(
+    query: Query, entry: WatchlistEntry | Query, floor: float = 0.0
+) -> tuple[float, float, dict | None]:
+    """:func:`score_pair` plus the score before clipping to [0, 1] (to order hits that both
+    reach 1.0: the one with more agreeing evidence first)."""
     name_score, pair = best_name_score(query.names, entry.names)
     items, doc_hit = evidence(query, entry)
-    if not doc_hit and name_score + sum(i["effect"] for i in items) < floor:
-        return max(0.0, name_score + sum(i["effect"] for i in items)), None  # not reported: skip the details
-    nm = match_names(*pair) if pair else None
-    score = name_score + sum(i["effect"] for i in items)
+    raw = name_score + sum(i["effect"] for i in items)
     if doc_hit:
-        score = max(score, DOCUMENT_FLOOR + DOCUMENT_BONUS)
-    score = min(1.0, max(0.0, score))
+        raw = max(raw, DOCUMENT_FLOOR + DOCUMENT_BONUS)
+    score = min(1.0, max(0.0, raw))
+    if not doc_hit and score < floor:
+        return raw, score, None  # not reported: skip the details
+    nm = match_names(*pair) if pair else None
     explanation = {"name": nm.as_dict() if nm else None, "name_score": round(name_score, 4), "evidence": items}
-    return score, explanation
+    return raw, score, explanation
