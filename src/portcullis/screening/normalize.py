@@ -197,7 +197,11 @@ def _native_words(word: str) -> tuple[tuple[str, str, str], ...]:
             # separate particle (Al-Hassan), so split it off the same way.
             out.append((_ARABIC_ARTICLE, "al", sc))
             w = w[len(_ARABIC_ARTICLE):]
-        asc = _ascii(w)
+        elif w == _ARABIC_ARTICLE:  # آل written apart (Al Saud)
+            out.append((w, "al", sc))
+            continue
+        # anyascii writes ayn and hamza as ` and ' (سعيد -> s`yd): letters of the word, not breaks
+        asc = _ascii(w).replace("`", "").replace("'", "")
         for part in _SPLIT.split(asc):
             if part:
                 out.append((w, part, sc))
@@ -225,7 +229,7 @@ def tokens(name: str) -> tuple[Tok, ...]:
         text, fold, skel, canon, sc = _word(native, text, sc)
         if len(text) == 1 and sc == "L" and native.isascii() and text.isalpha():
             kind = "i"
-        elif text in TITLES and n > 2:
+        elif text in TITLES and n > 2 and native.isascii():  # عمر is Omar, not "Mr"
             kind = "t"
         elif text in PARTICLES and i < n - 1 and (i > 0 or text in ("al", "el", "abu")):
             kind = "p"
