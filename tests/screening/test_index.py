@@ -138,3 +138,61 @@ def test_no_django_import():
     code = "import sys, portcullis.screening, portcullis.screening.cli; print('django' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def _crowd(n_namesakes=60):
+    """A list where one surname is very common and "Ivan Tashar" has many namesakes."""
+    out = [WatchlistEntry("l", f"N{i}", [f"Ivan Tashar"], nationalities=["ru"]) for i in range(n_namesakes)]
+    out += [WatchlistEntry("l", f"S{i}", [f"{g} Tashar"], [f"19{50 + i % 40}-01-01"])
+            for i, g in enumerate(["Oleg", "Pavel", "Boris", "Igor"] * 400)]
+    return out
+
+
+def test_rare_given_name_with_common_surname_is_found():
+    target = WatchlistEntry("l", "T", ["Zoltan Tashar"], ["1971-04-05"])
+    others = [WatchlistEntry("l", f"Z{i}", [f"Zoltan Other{i}"]) for i in range(60)]
+    ix = Index(_crowd() + others + [target])
+    assert "T" in ids(ix.screen(Query("t", ["Zoltan Tashar"], ["1971-04-05"])))
+    assert "T" in ids(ix.screen(Query("t", ["Tashar Zoltan"], ["1971-04-05"])))
+
+
+def test_namesakes_ranked_by_birth_date():
+    ix = Index(_crowd() + [WatchlistEntry("l", "T", ["Ivan Tashar"], ["1971-04-05"], ["ru"])])
+    for dob in ("1971-04-05", "1972-04-05", "1971-05-04", "1971"):
+        hits = ix.screen(Query("t", ["Ivan Tashar"], [dob], ["ru"]))
+        assert hits[0].entry_id == "T", dob
+    # the namesake born a year apart on the same day outranks those without a birth date,
+    # though its score is lower
+    hits = ix.screen(Query("t", ["Ivan Tashar"], ["1972-04-05"], ["ru"]))
+    assert hits[0].score < hits[1].score and hits[1].decision
+
+
+def test_namesake_with_middle_name_and_birth_date_is_returned():
+    ix = Index(_crowd() + [WatchlistEntry("l", "T", ["Ivan Petrovich Tashar"], ["1971-04-05"], ["ru"])])
+    hits = ix.screen(Query("t", ["Ivan Tashar"], ["1971-04-05"]))
+    assert "T" in ids(hits)
+
+
+def test_birth_date_blocking_reaches_a_spelling_beyond_the_keys():
+    # "Nor" does not reach "Noor" through the keys and "Tashar" is the commonest part; the date
+    # of birth brings the entry to scoring
+    extra = [WatchlistEntry("l", f"X{i}", [f"Nor Other{i}"]) for i in range(5)]
+    target = WatchlistEntry("l", "T", ["Noor Tashar"], ["1959-10-05"])
+    ix = Index(_crowd() + extra + [target])
+    assert "T" in ids(ix.screen(Query("t", ["Nor Tashar"], ["1959-10-05"])))
+    assert "T" in ids(ix.screen(Query("t", ["Nor Tashar"], ["1959-05-10"])))  # day and month swapped
+    assert "T" not in ids(ix.screen(Query("t", ["Nor Tashar"], ["1930-10-05"])))
+
+
+def test_typo_breaking_a_digraph_and_particle_joined():
+    ix = Index([WatchlistEntry("l", "A", ["Lefo Chakait"]), WatchlistEntry("l", "B", ["Walid al-Meza"]),
+                *(WatchlistEntry("l", f"W{i}", [f"Walid X{i}"]) for i in range(50))])
+    assert ids(ix.screen(Query("t", ["Lefo Cahkait"]))) == ["A"]
+    assert "B" in ids(ix.screen(Query("t", ["Walid Almeza"])))
+
+
+def test_hits_ordered_by_evidence_beyond_one():
+    ix = Index([WatchlistEntry("l", "A", ["Ivan Tashar"]),
+                WatchlistEntry("l", "B", ["Ivan Tashar"], ["1971-04-05"], ["ru"])])
+    hits = ix.screen(Query("t", ["Ivan Tashar"], ["1971-04-05"], ["ru"]))
+    assert [h.entry_id for h in hits] == ["B", "A"] and hits[0].score == hits[1].score == 1.0

@@ -25,6 +25,8 @@ KIND_WEIGHT = {"n": 1.0, "p": 0.25, "t": 0.1, "i": 0.35}
 EXTRA_WEIGHT = 0.3
 CLASH_FACTOR = 0.75  # each name part contradicted on both sides multiplies the score by this
 SHORT_WEIGHT = 0.7  # two-letter name parts carry less information
+ABJAD_EDIT = 0.75  # two names in abjad / abugida spellings one letter apart
+SHORT_SKELETON = 0.7  # a two-consonant skeleton shared across scripts (ولد / Lydia) says little
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +76,19 @@ def token_similarity(a: Tok, b: Tok) -> float:
         if sa == sb and len(sa) >= 3:
             return 0.9
         if sa == sb and len(sa) == 2:
-            return 0.8
+            return SHORT_SKELETON
         if min(len(sa), len(sb)) >= 4 and OSA.distance(sa, sb) <= 1:
             return 0.75
         return 0.0
     fa, fb = a.fold, b.fold
     if fa == fb:
         return 0.95
+    if a.script == b.script == "A":
+        # both written without short vowels: a letter more or less is a larger difference than
+        # in a full spelling (سمسار / سمر), so only one edit in four or more letters
+        if min(len(fa), len(fb)) >= 4 and OSA.distance(fa, fb, score_cutoff=2) <= 1:
+            return ABJAD_EDIT
+        return 0.0
     length = max(len(fa), len(fb))
     budget = _budget(min(len(fa), len(fb)) + 1)
     d = OSA.distance(fa, fb, score_cutoff=budget + 1)
