@@ -196,3 +196,13 @@ def test_hits_ordered_by_evidence_beyond_one():
                 WatchlistEntry("l", "B", ["Ivan Tashar"], ["1971-04-05"], ["ru"])])
     hits = ix.screen(Query("t", ["Ivan Tashar"], ["1971-04-05"], ["ru"]))
     assert [h.entry_id for h in hits] == ["B", "A"] and hits[0].score == hits[1].score == 1.0
+
+
+def test_typo_inside_a_digraph_and_german_ch():
+    # "Kgalid": the fold of Khalid is "halid", two edits from "kgalid", but the spellings are one
+    # apart; "Loucharych" is the German romanisation of Лоухарых (Louharykh)
+    others = [WatchlistEntry("l", f"K{i}", [f"Kgalid X{i}"]) for i in range(3)]
+    ix = Index(_crowd() + others + [WatchlistEntry("l", "T", ["Khalid Tashar"], ["1979"]),
+                                    WatchlistEntry("l", "V", ["Ivan Louharykh"])])
+    assert "T" in ids(ix.screen(Query("t", ["Kgalid Tashar"], ["1979-04-09"])))
+    assert ids(ix.screen(Query("t", ["Iwan Loucharych"]))) == ["V"]

@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .model import Hit, Query, Thresholds, WatchlistEntry
-from .normalize import Tok, fold_key, korean_key, norm_doc, tokens
+from .normalize import Tok, alt_fold, fold_key, korean_key, norm_doc, tokens
 from .normalize import norm_country
 from .scoring import (
     DOB_DAY_MONTH_SWAP,
@@ -166,6 +166,7 @@ class Index:
         self._delta: dict[int, list[int]] = defaultdict(list)
         self._dels: dict[str, object] = {}
         self._fold_vocab: set[str] = set()
+        self._spellings: set[str] = set()
         self._docs: dict[str, list[int]] = defaultdict(list)
         self._dobs: dict[str, array] = defaultdict(lambda: array("I"))  # full birth date -> entries
         self._list_count: dict[str, int] = defaultdict(int)
@@ -195,10 +196,14 @@ class Index:
 
     def _add_fold(self, fold: str) -> None:
         self._fold_vocab.add(fold)
-        if len(fold) < 4:
+        self._add_deletions(fold, fold)
+
+    def _add_deletions(self, word: str, fold: str) -> None:
+        """One-deletion neighbourhood of ``word`` (a fold, or a spelling) pointing to ``fold``."""
+        if len(word) < 4:
             return
         dels = self._dels
-        for d in _deletes(fold):
+        for d in _deletes(word):
             cur = dels.get(d)
             if cur is None:
                 dels[d] = fold
@@ -207,6 +212,14 @@ class Index:
                     dels[d] = (cur, fold)
             elif fold not in cur:
                 dels[d] = cur + (fold,)
+
+    def _add_spelling(self, t: Tok) -> None:
+        # deletions of the spelling as well as of the fold, so that a typo inside a digraph
+        # (Kgalid / Khalid: the fold is "halid") is one edit away too
+        if t.text not in self._spellings and t.script == "L":
+            self._spellings.add(t.text)
+            if t.text != t.fold:
+                self._add_deletions(t.text, t.fold)
 
     def _country(self, value: str) -> int:
         c = norm_country(value)
@@ -238,6 +251,10 @@ class Index:
                     continue
                 for k in _token_keys(t):
                     kids.add(self._key_id(k))
+                self._add_spelling(t)
+                alt = alt_fold(t.text)
+                if alt:
+                    kids.add(self._key_id("f:" + alt))
                 if i and toks[i - 1].kind == "p":
                     kids.add(self._key_id("f:" + _joined(toks[i - 1], t)))
         return kids
@@ -410,6 +427,8 @@ class Index:
             return out
         dels = self._dels
         probes = [fold] + _deletes(fold) if len(fold) >= 4 else [fold]
+        if text and text != fold:
+            probes += [text] + _deletes(text) if len(text) >= 4 else [text]
         for p in probes:
             cur = dels.get(p)
             if cur is None:
@@ -433,6 +452,9 @@ class Index:
         keys = self._keys
         kids = set()
         names = {"f:" + f for f in self._fuzzy_folds(t.fold, t.text)}
+        alt = alt_fold(t.text)
+        if alt:
+            names.update("f:" + f for f in self._fuzzy_folds(alt))
         if particle is not None:
             names.add("f:" + _joined(particle, t))
         if t.canon:

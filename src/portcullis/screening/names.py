@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from .normalize import Tok, korean_key, tokens
+from .normalize import Tok, alt_fold, korean_key, tokens
 
 KIND_WEIGHT = {"n": 1.0, "p": 0.25, "t": 0.1, "i": 0.35}
 EXTRA_WEIGHT = 0.3
@@ -89,9 +89,16 @@ def token_similarity(a: Tok, b: Tok) -> float:
         if min(len(fa), len(fb)) >= 4 and OSA.distance(fa, fb, score_cutoff=2) <= 1:
             return ABJAD_EDIT
         return 0.0
+    aa, ab = alt_fold(a.text), alt_fold(b.text)
+    if aa or ab:
+        # ch read as kh on one side (Chalid / Khalid)
+        if aa in (fb, ab) or ab == fa:
+            return 0.9
     length = max(len(fa), len(fb))
     budget = _budget(min(len(fa), len(fb)) + 1)
     d = OSA.distance(fa, fb, score_cutoff=budget + 1)
+    if d > budget and (aa or ab):
+        d = min(OSA.distance(x, y, score_cutoff=budget + 1) for x in (fa, aa) if x for y in (fb, ab) if y)
     if d > budget:
         # the raw spelling may be closer than the romanisation key
         d = OSA.distance(a.text, b.text, score_cutoff=budget + 1)

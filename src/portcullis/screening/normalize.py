@@ -108,6 +108,19 @@ def fold_key(tok: str) -> str:
     return s
 
 
+_CH_AS_KH = re.compile(r"(?<!s)ch")
+
+
+@lru_cache(maxsize=500_000)
+def alt_fold(tok: str) -> str:
+    """The fold of an ASCII token reading ``ch`` as in German, Polish or Czech (Х: Chalid /
+    Khalid, Loucharych / Louharykh); ``""`` when that changes nothing."""
+    if "ch" not in tok:
+        return ""
+    alt = fold_key(_CH_AS_KH.sub("kh", tok))
+    return alt if alt != fold_key(tok) else ""
+
+
 @lru_cache(maxsize=500_000)
 def korean_key(tok: str) -> str:
     return _collapse(_KO_RE.sub(lambda m: _KO_MAP[m.group(0)], tok))
