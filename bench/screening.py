@@ -211,6 +211,11 @@ def scale(rows_out, n_entries: int, per_class: int, peers: bool, workers: int, f
     build_s = time.perf_counter() - t0
     gc.freeze()
     rss_after = rss_mb()
+    # worker processes forked once after the build, as a screening service would; every batch
+    # below with workers > 1 reuses them
+    t0 = time.perf_counter()
+    index.start_workers(workers)
+    start_s = time.perf_counter() - t0
     rows_out.append((f"watchlist: entries / names", f"{n_entries:,} / {n_names:,}", f"generated in {gen_s:.0f} s"))
     rows_out.append(("index build time", f"{build_s:.1f} s", "target <= 300 s"))
     rows_out.append(("peak RSS after build (whole process incl. entries)", f"{rss_after:.0f} MB",
@@ -241,8 +246,8 @@ def scale(rows_out, n_entries: int, per_class: int, peers: bool, workers: int, f
     t = time.perf_counter()
     index.screen_batch(manifest, workers=workers)
     m2 = time.perf_counter() - t
-    rows_out.append(("500-passenger manifest", f"{m2:.2f} s ({workers} workers); {m1:.2f} s (1 core)",
-                     "target <= 2 s (goal 1 s)"))
+    rows_out.append(("500-passenger manifest", f"{m2:.2f} s ({workers} started workers); {m1:.2f} s (1 core)",
+                     f"target <= 2 s (goal 1 s); starting the workers once took {start_s:.2f} s"))
 
     # recall per perturbation class: the planted positives (seed 5; their misses were inspected
     # while working on the engine) and a held-out set (seed 6; never inspected)
@@ -284,6 +289,7 @@ def scale(rows_out, n_entries: int, per_class: int, peers: bool, workers: int, f
     else:
         rows_out.append(("day of 362k travellers (from the 100k throughput)", f"{362_000 / qps / 60:.1f} min", ""))
 
+    index.stop_workers()
     if peers:
         peer_rows(rows_out, index, entries, positives, negs, workers)
 

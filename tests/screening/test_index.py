@@ -206,3 +206,16 @@ def test_typo_inside_a_digraph_and_german_ch():
                                     WatchlistEntry("l", "V", ["Ivan Louharykh"])])
     assert "T" in ids(ix.screen(Query("t", ["Kgalid Tashar"], ["1979-04-09"])))
     assert ids(ix.screen(Query("t", ["Iwan Loucharych"]))) == ["V"]
+
+
+def test_started_workers_are_reused_and_stopped_by_updates(index):
+    qs = [Query(str(i), ["Daniel Ortega" if i % 2 else "Ivan Petrov"]) for i in range(80)]
+    index.start_workers(2)
+    try:
+        assert index._pool is not None
+        assert sum(1 for h in index.screen_batch(qs, workers=2) if ids(h)) == 40
+        index.upsert([WatchlistEntry("wanted", "E9", ["Ivan Petrov"])])
+        assert index._pool is None  # the workers held the old index
+        assert sum(1 for h in index.screen_batch(qs, workers=2) if ids(h)) == 80
+    finally:
+        index.stop_workers()

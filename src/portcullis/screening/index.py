@@ -63,6 +63,7 @@ def _ymd(value: str) -> tuple[int, int, int]:
     return y, m or 0, d or 0
 
 
+_EV_COLUMNS = ("y1", "m1", "d1", "y2", "m2", "d2", "n1", "n2", "g")
 _GENDER_CODE = {"m": 1, "male": 1, "man": 1, "f": 2, "female": 2, "woman": 2}
 
 
@@ -172,9 +173,11 @@ class Index:
         self._list_count: dict[str, int] = defaultdict(int)
         self._list_hash: dict[str, int] = defaultdict(int)
         self._n_alive = 0
+        self._pool = None  # worker processes of start_workers()
+        self._pool_size = 0
         # per entry, for ranking candidates: the first two birth dates (year, month, day; 0 when
         # unknown), the first two nationalities (codes, 0 when unknown) and the gender (1 m, 2 f)
-        self._ev = {k: array("H") for k in ("y1", "m1", "d1", "y2", "m2", "d2", "n1", "n2", "g")}
+        self._ev = array("H")  # _EV_COLUMNS values per entry
         self._countries: dict[str, int] = {}
         self._bulk(list(entries), progress=progress)
 
@@ -229,18 +232,12 @@ class Index:
         return code
 
     def _add_evidence(self, e: WatchlistEntry | None) -> None:
-        ev = self._ev
         dates = [_ymd(d) for d in e.birth_dates[:2]] if e is not None else []
         dates += [(0, 0, 0)] * (2 - len(dates))
-        for k, (y, m, d) in zip("12", dates):
-            ev["y" + k].append(y)
-            ev["m" + k].append(m)
-            ev["d" + k].append(d)
         nats = [self._country(c) for c in e.nationalities[:2]] if e is not None else []
         nats += [0] * (2 - len(nats))
-        ev["n1"].append(nats[0])
-        ev["n2"].append(nats[1])
-        ev["g"].append(_GENDER_CODE.get((e.gender or "").strip().lower(), 0) if e is not None else 0)
+        gender = _GENDER_CODE.get((e.gender or "").strip().lower(), 0) if e is not None else 0
+        self._ev.extend([*dates[0], *dates[1], *nats, gender])
 
     def _entry_keys(self, entry: WatchlistEntry) -> set[int]:
         kids: set[int] = set()
@@ -342,6 +339,7 @@ class Index:
 
     def upsert(self, entries: Iterable[WatchlistEntry]) -> int:
         """Add entries, replacing any with the same (list_id, entry_id).  Returns the count."""
+        self.stop_workers()
         n = 0
         for e in entries:
             old = self._pos.get(e.key)
@@ -362,6 +360,7 @@ class Index:
 
     def remove(self, ids: Iterable[str | tuple[str, str]]) -> int:
         """Remove entries by entry id (from every list) or by (list_id, entry_id)."""
+        self.stop_workers()
         n = 0
         for ident in ids:
             keys = [tuple(ident)] if isinstance(ident, tuple) else list(self._by_id.get(ident, ()))
@@ -387,6 +386,7 @@ class Index:
 
     def compact(self) -> None:
         """Fold the delta postings into the compressed arrays (removed entries stay masked)."""
+        self.stop_workers()
         self._merge_postings(np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint32))
 
     # ------------------------------------------------------------------ introspection
@@ -471,8 +471,8 @@ class Index:
     def _evidence_rank(self, query: Query, ids: np.ndarray) -> np.ndarray:
         """Vectorised estimate of the evidence effects of :func:`score_pair` (birth date,
         nationality, gender) for the entries ``ids``; used to rank namesakes before scoring."""
-        ev = self._ev
-        col = {k: np.frombuffer(v, dtype=np.uint16)[ids].astype(np.int32) for k, v in ev.items()}
+        rows = np.frombuffer(self._ev, dtype=np.uint16).reshape(-1, len(_EV_COLUMNS))[ids].astype(np.int32)
+        col = {k: rows[:, i] for i, k in enumerate(_EV_COLUMNS)}
         out = np.zeros(len(ids), dtype=np.float64)
         if query.birth_dates:
             best = np.full(len(ids), -1.0)
@@ -484,12 +484,15 @@ class Index:
             out += np.where(col["y1"] > 0, best, 0.0)
             # ranking only: a date the entry cannot be checked against counts for less
             qc = max(_precision(d) for d in query.birth_dates)
-            ec = (col["y1"] > 0).astype(np.int32) + (col["m1"] > 0) + (col["d1"] > 0)
+            ec = np.maximum((col["y1"] > 0).astype(np.int32) + (col["m1"] > 0) + (col["d1"] > 0),
+                            (col["y2"] > 0).astype(np.int32) + (col["m2"] > 0) + (col["d2"] > 0))
             out -= RANK_UNCHECKED_DOB * np.maximum(0, qc - ec)
         if query.nationalities:
             codes = [self._countries.get(norm_country(c), -1) for c in query.nationalities]
             n1, n2 = col["n1"], col["n2"]
-            shared = np.isin(n1, codes) | np.isin(n2, codes)
+            shared = np.zeros(len(ids), dtype=bool)
+            for c in codes:
+                shared |= (n1 == c) | (n2 == c)
             out += np.where(n1 == 0, 0.0, np.where(shared, NATIONALITY_AGREES, NATIONALITY_DIFFERS))
         qg = _GENDER_CODE.get((query.gender or "").strip().lower(), 0)
         if qg:
@@ -620,6 +623,30 @@ class Index:
     def versions_of(self, list_id: str) -> str:
         return f"{self._list_count[list_id]}-{self._list_hash[list_id]:032x}"[:24]
 
+    def start_workers(self, workers: int) -> None:
+        """Fork ``workers`` processes now, to be reused by :meth:`screen_batch` (a service forks
+        once after building the index instead of once per batch).  They screen against the index
+        as it is now: any update (:meth:`upsert`, :meth:`remove`, :meth:`replace_list`,
+        :meth:`compact`) stops them, and batches go back to forking per call until
+        :meth:`start_workers` is called again."""
+        self.stop_workers()
+        if workers <= 1 or not hasattr(os, "fork"):
+            return
+        import multiprocessing as mp
+
+        global _WORKER_INDEX
+        _WORKER_INDEX = self
+        self._pool = mp.get_context("fork").Pool(workers)
+        self._pool_size = workers
+
+    def stop_workers(self) -> None:
+        pool = getattr(self, "_pool", None)
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        self._pool = None
+        self._pool_size = 0
+
     def screen_batch(
         self,
         queries: Sequence[Query],
@@ -628,7 +655,8 @@ class Index:
         workers: int = 1,
         progress=None,
     ) -> list[list[Hit]]:
-        """Screen many people.  ``workers > 1`` forks worker processes that share the index."""
+        """Screen many people.  ``workers > 1`` uses the processes of :meth:`start_workers`, or
+        forks worker processes for this call; either way they share the index copy-on-write."""
         queries = list(queries)
         if workers <= 1 or len(queries) < 64 or not hasattr(os, "fork"):
             out = []
@@ -637,26 +665,33 @@ class Index:
                 if progress and i % 256 == 0:
                     progress(i, len(queries))
             return out
-        import multiprocessing as mp
-
         global _WORKER_INDEX
-        _WORKER_INDEX = (self, threshold, limit)
-        ctx = mp.get_context("fork")
         chunk = max(16, len(queries) // (workers * 8))
-        batches = [queries[i : i + chunk] for i in range(0, len(queries), chunk)]
+        tasks = [(queries[i : i + chunk], threshold, limit) for i in range(0, len(queries), chunk)]
         out: list[list[Hit]] = []
-        with ctx.Pool(workers) as pool:
-            for i, res in enumerate(pool.imap(_screen_chunk, batches)):
+        pool = getattr(self, "_pool", None)
+        own = pool is None
+        if own:
+            import multiprocessing as mp
+
+            _WORKER_INDEX = self
+            pool = mp.get_context("fork").Pool(workers)
+        try:
+            for res in pool.imap(_screen_chunk, tasks):
                 out.extend(res)
                 if progress:
                     progress(len(out), len(queries))
-        _WORKER_INDEX = None
+        finally:
+            if own:
+                pool.terminate()
+                pool.join()
         return out
 
 
 _WORKER_INDEX = None
 
 
-def _screen_chunk(batch: list[Query]) -> list[list[Hit]]:
-    index, threshold, limit = _WORKER_INDEX  # type: ignore[misc]
-    return [index.screen(q, threshold, limit) for q in batch]
+def _screen_chunk(task) -> list[list[Hit]]:
+    batch, threshold, limit = task
+    index = _WORKER_INDEX
+    return [index.screen(q, threshold, limit) for q in batch]  # type: ignore[union-attr]
