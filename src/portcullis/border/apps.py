@@ -21,3 +21,14 @@ class BorderConfig(AppConfig):
         register_tile(Tile("Overstay report", "border:overstayers", "People whose leave has expired with no departure.",
                            "border.overstay_report", ("border", "enforcement")))
         person_panels.append(person_panel)
+
+        from django.apps import apps
+
+        if apps.is_installed("portcullis.casework"):
+            # Casework counts absences from the movements the border recorded.
+            from portcullis.casework.signals import movement_sources
+
+            from .services import movements_for
+
+            if movements_for not in movement_sources:
+                movement_sources.append(movements_for)

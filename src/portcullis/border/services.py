@@ -22,6 +22,7 @@ from portcullis.watchlists import services as screening
 from portcullis.workforce.authority import authorise
 
 from . import cusres as cusres_writer
+from . import signals
 from .egate import egate_eligibility
 from .models import (
     Carrier, Examination, ExpectedTraveller, Flight, Movement, PassengerList, RemovalDirections,
@@ -395,6 +396,7 @@ def refuse_entry(exam: Examination, *, officer, grounds: list[str], reason: str,
     directions = _set_removal(exam, removal, officer)
     record(officer, "border.entry_refused", exam, person=exam.person, reason=reason,
            payload={"grounds": grounds, "removal": _removal_payload(directions)})
+    signals.entry_refused.send(Examination, examination=exam, directions=directions, actor=officer)
     return exam
 
 
@@ -413,6 +415,7 @@ def countersign_refusal(exam: Examination, *, officer, removal: dict) -> Examina
     record(officer, "border.entry_refused", exam, person=exam.person, reason=exam.reason,
            payload={"grounds": exam.grounds, "proposed_by": exam.decided_by.username,
                     "removal": _removal_payload(directions)})
+    signals.entry_refused.send(Examination, examination=exam, directions=directions, actor=officer)
     return exam
 
 

@@ -22,6 +22,9 @@ def _port(user):
     return user.staff.location
 
 
+# Other contexts add sections to the examination page (correspondence: the notices served): fn(request, exam) -> html.
+examination_panels: list = []
+
 @requires("border.examine")
 def desk(request):
     errors, mrz = [], ""
@@ -81,6 +84,7 @@ def examination(request, pk: int):
         "view": view, "exam": view.examination, "errors": errors, "grounds": services.REFUSAL_GROUNDS,
         "bases": services.ADMISSION_BASES, "can_refuse": can(request.user, "border.refuse_entry"),
         "can_countersign": can(request.user, "border.countersign_refusal"),
+        "panels": [html for html in (panel(request, view.examination) for panel in examination_panels) if html],
     }, status=400 if errors else 200)
 
 

@@ -27,6 +27,7 @@ from portcullis.people.services import AmbiguousPerson, PersonDetails, resolve_p
 from portcullis.workforce.authority import authorise, can, grade_of
 from portcullis.workforce.models import Team
 
+from . import signals
 from .lifecycle import MOVES, route_config
 from .models import (
     OPEN_STATUSES, WORKABLE_STATUSES, Application, BiometricAppointment, Check, Decision, Dependant,
@@ -238,8 +239,11 @@ def _change(case: Application, action: str, actor, *, status: str | None = None,
 
 
 def move(case: Application, name: str, *, actor, reason: str = "", sub_status: str = "",
-         payload: dict | None = None) -> Application:
-    """Make one move of the state machine (see :mod:`.lifecycle`)."""
+         payload: dict | None = None, served_on: dt.date | None = None) -> Application:
+    """Make one move of the state machine (see :mod:`.lifecycle`).
+
+    ``serve`` records when the decision was served (``served_on``, default today): the challenge
+    deadlines in the decision letter run from that date."""
     spec = MOVES.get(name)
     if spec is None:
         raise InvalidInput(f"{name!r} is not a case transition", field="action")
@@ -257,8 +261,12 @@ def move(case: Application, name: str, *, actor, reason: str = "", sub_status: s
             decision = case.decisions.filter(state=Decision.State.DECIDED).first()
             if decision is None:
                 raise Conflict("there is no decision to serve")
-            decision.served_at = timezone.now()
+            if served_on is not None and served_on > _today():
+                raise InvalidInput("is in the future", field="served_on")
+            decision.served_at = (timezone.now() if served_on is None or served_on == _today() else
+                                  timezone.make_aware(dt.datetime.combine(served_on, dt.time(12))))
             decision.save(update_fields=["served_at"])
+            payload = {**(payload or {}), "served_on": timezone.localdate(decision.served_at).isoformat()}
         _change(case, name, actor, status=spec.target, sub_status=sub_status, reason=reason, payload=payload)
         if name == "start_consideration":
             _evaluate(case, actor)
@@ -715,6 +723,7 @@ def request_evidence(case: Application, *, items: str, due_date: dt.date | None,
             fields = ("paused_since",)
         _change(case, "evidence_requested", actor, sub_status=SubStatus.AWAITING_EVIDENCE, reason=items.strip(),
                 fields=fields, payload={"rfi": rfi.pk, "due_date": due_date.isoformat()})
+        signals.evidence_requested.send(Application, case=case, rfi=rfi, actor=actor)
     return rfi
 
 
@@ -803,6 +812,7 @@ def schedule_interview(case: Application, *, when: dt.datetime | None, location:
         _change(case, "interview_scheduled", actor, sub_status=SubStatus.INTERVIEW_SCHEDULED,
                 reason=f"{timezone.localtime(when):%d %b %Y %H:%M} at {location.strip()}",
                 payload={"interview": interview.pk, "interviewer": interviewer.get_username()})
+        signals.interview_scheduled.send(Application, case=case, interview=interview, actor=actor)
     return interview
 
 
@@ -825,18 +835,31 @@ def record_interview(interview: Interview, *, record_text: str, actor) -> Interv
 
 # -- consideration and decision ----------------------------------------------------------------------
 
+def facts_for_evaluation(case: Application) -> dict:
+    """The case's facts, with the person's recorded movements added when the facts ask for absences to
+    be counted from movement records (``trips_source: movements``) and give none themselves.  The
+    stored evaluation keeps these facts, so it shows exactly which movements were counted."""
+    facts = case.facts
+    if facts.get("trips_source") == "movements" and not facts.get("movements"):
+        recorded = signals.recorded_movements(case.person)
+        if recorded is not None:
+            facts = {**facts, "movements": recorded}
+    return facts
+
+
 def _evaluate(case: Application, actor, as_at: dt.date | None = None) -> Evaluation:
     from portcullis.rules import FactsError, evaluate
 
     as_at = as_at or _today()
+    facts = facts_for_evaluation(case)
     try:
-        ev = evaluate(route_config()[case.route]["rules_route"], case.facts, as_at=as_at)
+        ev = evaluate(route_config()[case.route]["rules_route"], facts, as_at=as_at)
     except FactsError as exc:
         raise InvalidInput([FieldError(f"facts.{e['field']}", e["message"]) for e in exc.errors]) from None
     row = Evaluation.objects.create(
         application=case, as_at=ev.as_at, outcome=ev.outcome.value,
         recommended=ev.recommended.value if ev.recommended else "", band=ev.band or "",
-        rules_version=ev.rules_version, facts=case.facts, tree=ev.to_dict(), explanation=ev.explain_text(),
+        rules_version=ev.rules_version, facts=facts, tree=ev.to_dict(), explanation=ev.explain_text(),
         created_by=_user(actor), created_at=timezone.now())
     record(actor, "casework.evaluated", case, person=case.person_id,
            payload={"reference": case.reference, "outcome": row.outcome, "recommended": row.recommended,
@@ -892,7 +915,15 @@ def refusal_reasons(evaluation: Evaluation) -> list[dict]:
                if n["status"] == "NOT_MET" and n.get("kind") not in ("group", "information")]
     if not reasons:
         reasons = [{"requirement": g.get("id", ""), "paragraph": g.get("paragraph", ""), "explanation": g.get("reason", "")}
-                   for g in evaluation.tree.get("grounds", [])]
+                   for g in evaluation.tree.get("grounds", []) if g.get("paragraph")]
+    if not reasons:
+        # A refusal in a discretionary band or on an unknown fact: the requirements the officer weighed
+        # (their reasons are the decision's rationale, which the letter also gives).
+        reasons = [{"requirement": n["id"], "paragraph": n["paragraph"],
+                    "explanation": n.get("reason") or n["explanation"]}
+                   for n in _nodes(evaluation.tree)
+                   if n["status"] in ("REFER", "NOT_KNOWN") and n.get("kind") not in ("group", "information")
+                   and n.get("paragraph")]
     return reasons
 
 
@@ -951,7 +982,7 @@ def propose_decision(case: Application, *, outcome: str, rationale: str, actor) 
         if case.owner_id != getattr(actor, "pk", None) and not can(actor, "casework.reallocate"):
             raise Conflict("take the case before deciding it")
         evaluation = latest_evaluation(case)
-        if evaluation is None or evaluation.facts != case.facts:
+        if evaluation is None or evaluation.facts != facts_for_evaluation(case):
             evaluation = _evaluate(case, actor)
         errors = []
         if evaluation.outcome == "INVALID":
@@ -987,6 +1018,7 @@ def propose_decision(case: Application, *, outcome: str, rationale: str, actor) 
             _change(case, "decided", actor, status=Status.DECIDED, sub_status="",
                     reason=f"{outcome.lower()}: {decision.rationale}".strip(": "), payload=payload)
             _give_effect(case, decision, actor)
+            signals.decision_taken.send(Application, case=case, decision=decision, actor=actor)
     return decision
 
 
@@ -1013,6 +1045,7 @@ def countersign(case: Application, *, actor, approve: bool = True, reason: str =
                     payload={"decision": decision.pk, "outcome": decision.outcome,
                              "proposed_by": decision.proposed_by.get_username()})
             _give_effect(case, decision, actor)
+            signals.decision_taken.send(Application, case=case, decision=decision, actor=actor)
         else:
             if not (reason or "").strip():
                 raise InvalidInput("say why the decision is returned", field="reason")

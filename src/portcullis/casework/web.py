@@ -35,6 +35,9 @@ STATUS_TAGS = {"received": "grey", "validated": "blue", "rejected": "red", "chec
                "served": "green", "closed": "grey"}
 
 
+# Other contexts add sections to the case page (correspondence: the case's letters): fn(request, case) -> html.
+case_panels: list = []
+
 def _errors(exc: InvalidInput) -> list[dict]:
     return [e.as_dict() for e in exc.errors]
 
@@ -298,6 +301,7 @@ def case_page(request, reference: str):
         "workable": case.status in ("received", "validated", "checks", "consideration"),
         "certificate": getattr(case, "certificate", None) if case.status in ("decided", "served", "closed") else None,
         "kinds": Check.Kind.choices,
+        "panels": [html for html in (panel(request, case) for panel in case_panels) if html],
     }
     return render(request, "casework/case.html", ctx, status=400 if errors else 200)
 

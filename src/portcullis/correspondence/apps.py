@@ -15,3 +15,7 @@ class CorrespondenceConfig(AppConfig):
         from .web import person_panel
 
         person_panels.append(person_panel)
+
+        from . import links
+
+        links.connect()

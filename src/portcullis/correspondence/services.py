@@ -26,6 +26,8 @@ from .models import Letter, LetterTemplate
 from .rendering import content_hash, render_html, render_pdf, source_files
 
 METHODS = [m.value for m in Letter.ServiceMethod]
+# Called with (letter, actor) inside the transaction that records service (casework serves the case).
+after_service: list = []
 CHALLENGE_KINDS = {"refusal", "rights", "refusal_of_entry"}  # letters that state a challenge deadline
 
 
@@ -168,6 +170,8 @@ def record_service(letter: Letter, *, served_on: dt.date, method: str, actor) ->
            reason="" if previous is None else f"served date corrected from {previous.isoformat()}",
            payload={"served_on": served_on.isoformat(), "method": method, "deadlines": letter.deadlines,
                     "sha256": letter.sha256})
+    for hook in after_service:
+        hook(letter, actor)
     return letter
 
 
