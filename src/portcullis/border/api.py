@@ -44,7 +44,7 @@ class RemovalIn(Schema):
     destination: str
 
 
-class DecisionIn(Schema):
+class ExaminationDecisionIn(Schema):
     action: str = Field(..., description="admit, grant_visitor, refer, interview, refuse, countersign")
     basis: str = ""
     reason: str = ""
@@ -95,7 +95,7 @@ def read_examination(request, exam_id: int):
 
 
 @router.post("/examinations/{exam_id}/decision", response=ExaminationOut)
-def decide(request, exam_id: int, payload: DecisionIn):
+def decide(request, exam_id: int, payload: ExaminationDecisionIn):
     exam = Examination.objects.filter(pk=exam_id).first()
     if exam is None:
         raise NotFound(f"no examination {exam_id}")

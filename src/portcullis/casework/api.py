@@ -23,14 +23,14 @@ prefix = "/cases"
 router = Router(tags=["casework"])
 
 
-class NameIn(Schema):
+class ApplicantNameIn(Schema):
     full_name: str
     kind: str = "primary"
     given_names: str = ""
     family_name: str = ""
 
 
-class DocumentIn(Schema):
+class ApplicantDocumentIn(Schema):
     number: str
     kind: str = "passport"
     issuing_state: str = ""
@@ -38,17 +38,17 @@ class DocumentIn(Schema):
     mrz: str = ""
 
 
-class PersonIn(Schema):
-    names: list[NameIn]
+class ApplicantIn(Schema):
+    names: list[ApplicantNameIn]
     birth_date: str = ""
     sex: str = ""
     nationalities: list[str] = []
-    documents: list[DocumentIn] = []
+    documents: list[ApplicantDocumentIn] = []
     place_of_birth: str = ""
 
 
 class DependantIn(Schema):
-    person: PersonIn
+    person: ApplicantIn
     relationship: str
 
 
@@ -69,7 +69,7 @@ class FileIn(Schema):
 class ApplicationIn(Schema):
     route: str
     facts: dict[str, Any]
-    applicant: PersonIn | None = None
+    applicant: ApplicantIn | None = None
     applicant_reference: str = ""
     application_date: dt.date | None = None
     dependants: list[DependantIn] = []
@@ -140,7 +140,7 @@ class ReallocateIn(Schema):
     queue: str = Field("", description="team code of the new queue")
 
 
-def _details(p: PersonIn) -> PersonDetails:
+def _details(p: ApplicantIn) -> PersonDetails:
     return PersonDetails(
         names=[NameInput(full_name=n.full_name, kind=n.kind, given_names=n.given_names, family_name=n.family_name)
                for n in p.names],
