@@ -7,7 +7,11 @@ All engines get the same documents in the same run: the 30 vectors of
 ``../shared/research_data/mrz/vectors.md`` plus generated TD1, TD2, TD3, MRV-A and MRV-B documents
 (one in ten with a damaged check digit).  Each engine parses and validates every document:
 
-* portcullis: ``parse_mrz(text)`` (default: strict, OCR correction on) and ``.valid``;
+* portcullis: ``parse_mrz(text)`` (default: strict, OCR correction on) and ``.valid``; the result is
+  complete when returned (every field, check, warning and error; nothing is computed lazily or
+  cached per document).  Clean documents are read by the optional C accelerator
+  ``portcullis.documents._mrzfast`` when it is built (``pip install -e .``), everything else by the
+  pure-Python path; ``--pure`` adds a row for the pure-Python path alone;
 * mrz 0.6.2: the format's ``*CodeChecker(text)``, ``bool(checker)`` and ``checker.fields()``;
 * PassportEye 2.2.2: ``passporteye.mrz.text.MRZ(lines)`` and ``.valid``.
 
@@ -35,6 +39,7 @@ from portcullis.documents.codes import COUNTRY_CODES  # noqa: E402
 
 VECTORS_MD = Path(__file__).resolve().parents[1].parent / "shared" / "research_data" / "mrz" / "vectors.md"
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PURE = "portcullis, pure Python (no C accelerator)"
 ALNUM = LETTERS + "0123456789"
 
 
@@ -78,6 +83,26 @@ def engine_portcullis():
     def run(text: str) -> bool:
         return parse_mrz(text).valid
     return run
+
+
+def engine_portcullis_pure():
+    from portcullis.documents import parser
+
+    def run(text: str) -> bool:
+        return parse_mrz(text).valid
+
+    def switch(on: bool) -> None:  # the accelerator off while this engine runs
+        parser._fast_read = None if on else _ACCELERATOR
+    run.switch = switch
+    return run
+
+
+def _accelerator():
+    from portcullis.documents import parser
+    return parser._fast_read
+
+
+_ACCELERATOR = _accelerator()
 
 
 def engine_mrz():
@@ -134,13 +159,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=1.0, help="time per engine (default 1)")
     parser.add_argument("--docs", type=int, default=1000, help="generated documents (default 1000)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds per engine (default 5)")
+    parser.add_argument("--pure", action="store_true",
+                        help="also measure portcullis without its C accelerator (not counted as a peer)")
     args = parser.parse_args(argv)
 
     docs = vector_documents() + generated_documents(args.docs)
     print(f"{len(docs)} documents (TD1, TD2, TD3, MRV-A, MRV-B; vectors + generated), {args.seconds:g} s per engine "
           f"in {args.rounds} interleaved rounds")
+    print("portcullis: " + ("C accelerator (portcullis.documents._mrzfast) for clean documents, pure Python "
+                            "for the rest" if _ACCELERATOR is not None else "pure Python (C accelerator not built)"))
     engines = [("portcullis", engine_portcullis()), ("mrz 0.6.2 checkers", engine_mrz()),
                ("PassportEye 2.2.2 MRZ", engine_passporteye())]
+    if args.pure and _ACCELERATOR is not None:
+        engines.insert(1, (PURE, engine_portcullis_pure()))
     for name, run in engines:
         if run is None:
             print(f"  {name}: not installed, skipped (pip install mrz==0.6.2 PassportEye==2.2.2)")
@@ -151,7 +182,14 @@ def main(argv: list[str] | None = None) -> int:
     valids: dict[str, int] = {}
     for _ in range(args.rounds):
         for name, run in engines:
-            rate, valids[name] = measure(run, docs, args.seconds / args.rounds)
+            switch = getattr(run, "switch", None)
+            if switch:
+                switch(True)
+            try:
+                rate, valids[name] = measure(run, docs, args.seconds / args.rounds)
+            finally:
+                if switch:
+                    switch(False)
             samples[name].append(rate)
     rates = {}
     for name, _ in engines:
@@ -159,10 +197,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  measured {name}: {rates[name]:,.0f} docs/s (median of {args.rounds} rounds; "
               f"{valids[name]} of {len(docs)} valid)")
     ours = rates.pop("portcullis")
+    pure = rates.pop(PURE, None)
     print()
     print(f"| engine | docs/s | portcullis speed-up |")
     print(f"|---|---:|---:|")
     print(f"| portcullis | {ours:,.0f} | 1.0x |")
+    if pure is not None:
+        print(f"| {PURE} | {pure:,.0f} | {ours / pure:.1f}x |")
     for name, rate in rates.items():
         print(f"| {name} | {rate:,.0f} | {ours / rate:.1f}x |")
     if rates:

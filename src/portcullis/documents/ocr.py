@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from portcullis.documents.checkdigit import _cd
+from portcullis.documents.checkdigit import VALUES, _cd
 from portcullis.documents.codes import COUNTRY_CODES
 from portcullis.documents.layouts import Layout
 
@@ -27,6 +27,7 @@ ALNUM_ALTERNATIVES = {
     "O": "0", "0": "O", "I": "1", "1": "I", "Z": "2", "2": "Z", "S": "5", "5": "S",
     "B": "8", "8": "B", "G": "6", "6": "G", "K": "<", "X": "<",
 }
+DIGITS = "0123456789"
 MAX_SWAPS = 2  # more swaps let a wrong reading pass a mod-10 check too easily
 
 
@@ -42,6 +43,54 @@ def _valid_date(raw: str, partial_ok: bool) -> bool:
         if i == 2 and not 1 <= int(p) <= 31:
             return False
     return True
+
+
+def code_correction(raw: str) -> str | None:
+    """The known country code that an unknown ``raw`` code (three MRZ characters) was probably
+    misread from, or ``None`` to leave ``raw`` as it is (known already, or no known correction)."""
+    if raw.rstrip("<") in COUNTRY_CODES:
+        return None
+    candidate = "".join(TO_LETTER.get(ch, ch) for ch in raw)
+    # Fillers after a one-letter code (D<<) read as K or X.
+    if candidate[0] in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" and set(candidate[1:]) <= {"K", "X", "<"}:
+        short = candidate[0] + "<" * (len(candidate) - 1)
+        if short.rstrip("<") in COUNTRY_CODES and candidate.rstrip("<") not in COUNTRY_CODES:
+            candidate = short
+    if candidate != raw and candidate.rstrip("<") in COUNTRY_CODES:
+        return candidate
+    return None
+
+
+class _Digit:
+    """``digit(values)`` = the check digit of ``data`` (positions into ``chars``) with the changes
+    ``values`` (position -> character; positions outside ``data`` are ignored) applied: the same as
+    ``_cd("".join(values.get(i, chars[i]) for i in data))`` without building the string (the
+    weighted sum of the unchanged characters is computed once).  ``chars`` must not change while
+    it is in use."""
+
+    __slots__ = ("chars", "weight", "base")
+
+    def __init__(self, chars: list[str], data: list[int]) -> None:
+        self.chars = chars
+        self.weight = {i: (7, 3, 1)[n % 3] for n, i in enumerate(data)}
+        self.base = sum(_value(chars[i], 255) * w for i, w in self.weight.items())
+
+    def delta(self, i: int, new: str) -> int:
+        """How much changing position ``i`` to ``new`` adds to the weighted sum."""
+        w = self.weight.get(i)
+        return 0 if w is None else (_value(new, 255) - _value(self.chars[i], 255)) * w
+
+    def sum(self, values: dict[int, str]) -> int:
+        total = self.base
+        for i, new in values.items():
+            total += self.delta(i, new)
+        return total
+
+    def __call__(self, values: dict[int, str]) -> str:
+        return DIGITS[self.sum(values) % 10]
+
+
+_value = VALUES.get  # 255 for anything else, as checkdigit.weighted_sum
 
 
 class _Corrector:
@@ -87,15 +136,8 @@ class _Corrector:
 
     def code(self, sl: slice, field: str) -> None:
         raw = "".join(self.chars[sl])
-        if raw.rstrip("<") in COUNTRY_CODES:
-            return
-        candidate = "".join(TO_LETTER.get(ch, ch) for ch in raw)
-        # Fillers after a one-letter code (D<<) read as K or X.
-        if candidate[0] in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" and set(candidate[1:]) <= {"K", "X", "<"}:
-            short = candidate[0] + "<" * (len(candidate) - 1)
-            if short.rstrip("<") in COUNTRY_CODES and candidate.rstrip("<") not in COUNTRY_CODES:
-                candidate = short
-        if candidate != raw and candidate.rstrip("<") in COUNTRY_CODES:
+        candidate = code_correction(raw)
+        if candidate is not None:
             for i, (old, new) in enumerate(zip(raw, candidate)):
                 if old != new:
                     self.record(sl.start + i, new, field, False)
@@ -118,15 +160,22 @@ class _Corrector:
         """Find the unique smallest correction of ``data`` + ``cd`` that passes. True if
         corrected, False if nothing found or ambiguous, None if it already passed."""
         chars = self.chars
+        digit = _Digit(chars, data)
 
         def passes(values: dict[int, str]) -> bool:
-            text = "".join(values.get(i, chars[i]) for i in data)
             printed = values.get(cd, chars[cd])
-            if blank_ok and text.strip("<") == "":
-                ok = printed in ("<", "0")
+            text = None
+            if blank_ok:
+                text = "".join(values.get(i, chars[i]) for i in data)
+                if text.strip("<") == "":
+                    ok = printed in ("<", "0")
+                else:
+                    ok = printed == digit(values)
             else:
-                ok = printed == _cd(text)
-            return ok and (validate is None or validate(text))
+                ok = printed == digit(values)
+            if not ok or validate is None:
+                return ok
+            return validate("".join(values.get(i, chars[i]) for i in data) if text is None else text)
 
         forced: dict[int, str] = {}
         optional: list[tuple[int, str]] = []
@@ -152,11 +201,21 @@ class _Corrector:
                     self.record(i, new, field, True)
                 return True
             return None
+        # A cheap necessary condition before ``passes``: the check digit of the changed data must be
+        # the printed one.  (Not with ``blank_ok``, where an all-filler field passes with '<' or '0',
+        # nor when a candidate changes the check digit itself.)
+        quick = not blank_ok and all(i != cd for i, _ in optional)
+        if quick:
+            fixed = digit.sum(forced)
+            deltas = [digit.delta(i, new) for i, new in optional]
+            printed = forced.get(cd, chars[cd])
         for k in range(0, min(MAX_SWAPS, len(optional)) + 1):
             found = []
-            for combo in combinations(optional, k):
+            for combo in combinations(range(len(optional)), k):
+                if quick and DIGITS[(fixed + sum([deltas[j] for j in combo])) % 10] != printed:
+                    continue
                 values = dict(forced)
-                values.update(combo)
+                values.update([optional[j] for j in combo])
                 if passes(values):
                     found.append(values)
                     if len(found) > 1:
@@ -207,10 +266,10 @@ class _Corrector:
             return self.chars[L.composite_cd] == _cd("".join(self.chars[i] for i in data))
         # Only the composite digit and data no other check digit covers may change here.
         chars = self.chars
+        digit = _Digit(chars, data)
 
         def passes(values: dict[int, str]) -> bool:
-            text = "".join(values.get(i, chars[i]) for i in data)
-            return values.get(L.composite_cd, chars[L.composite_cd]) == _cd(text)
+            return values.get(L.composite_cd, chars[L.composite_cd]) == digit(values)
 
         if passes({}):
             return True

@@ -5,7 +5,8 @@ recognised from its length and newline positions without splitting and stripping
 digit of a document comes from one byte translation (see ``checkdigit.CODES``); dates are read
 through a small cache keyed by the reference date; and the OCR corrector is skipped when it
 provably could not change anything (``_correction_is_noop``).  Messages and results are the
-same as on the general path.
+same as on the general path.  When the optional C accelerator ``_mrzfast`` is built, it reads clean
+documents first (see ``_load_accelerator``) and leaves everything it is unsure of to this code.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Iterable
 from portcullis.documents.checkdigit import CODES, WEIGHTED, MRZ_ALPHABET, _cd, weight_offsets
 from portcullis.documents.codes import COUNTRY_CODES
 from portcullis.documents.layouts import LAYOUTS, MRVA, MRVB, TD1, TD2, TD3, Layout, guess_layout
-from portcullis.documents.ocr import ALNUM_ALTERNATIVES, TO_DIGIT, TO_LETTER
+from portcullis.documents.ocr import ALNUM_ALTERNATIVES, TO_DIGIT, TO_LETTER, code_correction
 from portcullis.documents.result import MRZFields, MRZResult
 
 MODES = ("strict", "lenient")
@@ -77,6 +78,53 @@ class _Plan:
 _PLANS = {name: _Plan(layout) for name, layout in LAYOUTS.items()}
 _PLAN_TD1, _PLAN_TD2, _PLAN_TD3, _PLAN_MRVA, _PLAN_MRVB = (
     _PLANS[x.name] for x in (TD1, TD2, TD3, MRVA, MRVB))
+
+
+# -- the optional C accelerator (``_mrzfast.c``) --------------------------------------------------
+#
+# It reads clean documents (see ``_clean``) in one pass and builds the same MRZResult as
+# ``_parse``; for anything it is not certain about (another input shape, a partial or invalid date,
+# a document code not yet in ``_Plan.code_problems``, a document the OCR corrector might change ...)
+# it returns None and the pure-Python path below runs.  Set PORTCULLIS_MRZ_PURE_PYTHON=1 to use
+# the pure-Python path only (it is the reference; tests check that both agree).
+
+
+def _load_accelerator():
+    import os
+
+    if os.environ.get("PORTCULLIS_MRZ_PURE_PYTHON"):
+        return None
+    try:
+        from portcullis.documents import _mrzfast
+    except ImportError:
+        return None
+    from portcullis.documents.checkdigit import VALUES
+    from portcullis.documents.ocr import ALNUM_ALTERNATIVES as alternatives
+    from portcullis.documents.result import FIELD_NAMES
+
+    def plan_args(layout: Layout) -> tuple:
+        L = layout
+        plan = _PLANS[L.name]
+        ints = (L.total, L.width, L.lines, L.doc_code.start, L.doc_code.stop, L.issuer.start, L.issuer.stop,
+                L.name_field.start, L.name_field.stop, L.doc_number.start, L.doc_number.stop, L.doc_number_cd,
+                L.nationality.start, L.nationality.stop, L.birth_date.start, L.birth_date.stop, L.birth_date_cd,
+                L.sex, L.expiry_date.start, L.expiry_date.stop, L.expiry_date_cd, L.optional.start,
+                L.optional.stop, -1 if L.optional_cd is None else L.optional_cd,
+                -1 if L.optional_2 is None else L.optional_2.start, -1 if L.optional_2 is None else L.optional_2.stop,
+                -1 if L.composite_cd is None else L.composite_cd, int(L.long_number))
+        return plan.name, plan.code_problems, ints, tuple((sl.start, sl.stop) for sl in L.composite), plan.free
+
+    result_names = ("valid", "format", "fields", "checks", "warnings", "errors", "corrections", "field_validity",
+                    "lines", "mode")
+    try:
+        _mrzfast.setup(tuple(plan_args(x) for x in (TD1, TD2, TD3, MRVA, MRVB)), MRZResult, MRZFields,
+                       result_names, FIELD_NAMES, COUNTRY_CODES, TO_LETTER, TO_DIGIT, alternatives, VALUES)
+    except Exception:  # pragma: no cover - a mismatched build: stay correct, use Python
+        return None
+    return _mrzfast.read
+
+
+_fast_read = _load_accelerator()
 
 
 # -- today, cached until the next local midnight -----------------------------------------------
@@ -179,6 +227,10 @@ def parse_mrz(
         now = _time_time()
         ref = c[0] if c[1] <= now < c[2] and c[3] is _time.tzname else _today()
     try:
+        if _fast_read is not None:
+            result = _fast_read(text_or_lines, mode, ref, correct_ocr)
+            if result is not None:
+                return result
         return _parse(text_or_lines, mode, ref, correct_ocr)
     except Exception as exc:  # pragma: no cover - a safety net; every path above is tested
         return _failure(f"internal error while reading the MRZ: {type(exc).__name__}: {exc}", mode)
@@ -322,8 +374,8 @@ def _correction_is_noop(layout: Layout, s: str, checks: dict[str, bool]) -> bool
     # Unchecked fields: document code, country codes, names, sex.
     if s[L.doc_code.start] in TO_LETTER:
         return False
-    if s[L.issuer].rstrip("<") not in COUNTRY_CODES or s[L.nationality].rstrip("<") not in COUNTRY_CODES:
-        return False
+    if code_correction(s[L.issuer]) is not None or code_correction(s[L.nationality]) is not None:
+        return False  # (an unknown code with no known correction is left alone)
     name = s[L.name_field]
     for ch in TO_LETTER:
         if ch in name:
