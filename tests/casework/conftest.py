@@ -19,6 +19,8 @@ def submit(db, make_staff):
     def do(route="visitor", facts=None, actor=None, **kw):
         if facts is None:
             facts = example_facts(route) if (EXAMPLES / f"{route}.json").exists() and route != "visitor" else visitor_facts()
+        if "date_of_birth" in facts and "applicant_reference" not in kw:
+            kw.setdefault("applicant", applicant(dob=facts["date_of_birth"]))
         kw.setdefault("applicant", applicant())
         kw.setdefault("fee", services.FeeInput(amount="127.00", payment_reference="WP-1"))
         return services.submit_application(services.ApplicationInput(route=route, facts=facts, **kw),

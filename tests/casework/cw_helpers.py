@@ -17,7 +17,11 @@ _n = itertools.count(1)
 
 
 def example_facts(route: str) -> dict:
-    return copy.deepcopy(json.loads((EXAMPLES / f"{route}.json").read_text())["facts"])
+    """The route's example facts as a caseworker keys them: without the decision date, which is the
+    date the case is evaluated (the application date and date of birth must agree with the records)."""
+    facts = copy.deepcopy(json.loads((EXAMPLES / f"{route}.json").read_text())["facts"])
+    facts.pop("decision_date", None)
+    return facts
 
 
 def visitor_facts(**changes) -> dict:

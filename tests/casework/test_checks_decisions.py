@@ -203,7 +203,8 @@ def test_naturalisation_refusal_needs_heo_countersignature_and_grant_issues_cert
         services.countersign(case, actor=heo)
     services.countersign(case, actor=make_staff("HEO", "cro-nationality"), approve=False, reason="grant")
     services.reallocate(case, actor=heo, reason="back to the EO", to_user=eo)
-    _pass_all_checks(case, eo, _mrz(number=case.person.identifiers.first().number))
+    _pass_all_checks(case, eo, _mrz(number=case.person.identifiers.first().number,
+                                    dob=dt.date.fromisoformat(facts["date_of_birth"])))
     d = services.propose_decision(case, outcome="GRANT", rationale="", actor=eo)
     assert d.state == "decided"
     cert = NaturalisationCertificate.objects.get(application=case)

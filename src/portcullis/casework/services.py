@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import hashlib
 import re
 import uuid
@@ -17,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from portcullis.audit.services import log_access, record
@@ -27,7 +29,7 @@ from portcullis.people.services import AmbiguousPerson, PersonDetails, resolve_p
 from portcullis.workforce.authority import authorise, can, grade_of
 from portcullis.workforce.models import Team
 
-from . import signals
+from . import record_facts, signals
 from .lifecycle import MOVES, route_config
 from .models import (
     OPEN_STATUSES, WORKABLE_STATUSES, Application, BiometricAppointment, Check, Decision, Dependant,
@@ -275,16 +277,34 @@ def move(case: Application, name: str, *, actor, reason: str = "", sub_status: s
 
 # -- intake ------------------------------------------------------------------------------------------
 
+def _keyed_application_date(facts) -> dt.date | None:
+    """The application date keyed in the facts, when the case's own was not given."""
+    try:
+        return dt.date.fromisoformat(facts.get("application_date")) if isinstance(facts, dict) else None
+    except (TypeError, ValueError):
+        return None  # the facts' schema check names it
+
+
 def _validate_intake(inp: ApplicationInput) -> tuple[dict, Team, Fee | None, dt.date]:
     errors: list[FieldError] = []
     config = route_config().get(inp.route)
     if config is None:
         raise InvalidInput(FieldError("route", f"must be one of {', '.join(route_config())}"))
     today = _today()
-    application_date = inp.application_date or today
+    application_date = inp.application_date or _keyed_application_date(inp.facts) or today
     if application_date > today:
         errors.append(FieldError("application_date", "is in the future"))
-    errors += _facts_errors(inp.route, inp.facts, application_date if application_date <= today else today)
+    if isinstance(inp.facts, dict):
+        birth_date = inp.applicant.birth_date if inp.applicant is not None else (
+            getattr(Person.objects.filter(reference=(inp.applicant_reference or "").upper()).first(),
+                    "birth_date_text", None))
+        values = record_facts.record_values(config["rules_route"], application_date=application_date,
+                                            birth_date=birth_date)
+        errors += record_facts.conflicts(inp.facts, values, keyed_decision_date=False)
+        facts = record_facts.with_record_values(inp.facts, values)
+    else:
+        facts = inp.facts
+    errors += _facts_errors(inp.route, facts, application_date if application_date <= today else today)
     if inp.applicant is None and not inp.applicant_reference:
         errors.append(FieldError("applicant", "give the applicant's details or an existing person reference"))
     if inp.applicant is not None:
@@ -367,9 +387,16 @@ def submit_application(inp: ApplicationInput, *, actor) -> Application:
             if dperson.pk == person.pk:
                 raise InvalidInput(FieldError(f"dependants[{i}]", "is the applicant"))
             dependants.append((dperson, dep.relationship))
+        # The person found may be an existing record: its date of birth is the one the facts must agree with.
+        values = record_facts.record_values(config["rules_route"], application_date=application_date,
+                                            birth_date=person.birth_date_text)
+        mismatch = record_facts.conflicts(inp.facts, values)
+        if mismatch:
+            raise InvalidInput(mismatch)
         now = timezone.now()
         case = Application.objects.create(
-            reference=f"TMP-{uuid.uuid4().hex[:16]}", route=inp.route, person=person, facts=inp.facts,
+            reference=f"TMP-{uuid.uuid4().hex[:16]}", route=inp.route, person=person,
+            facts=record_facts.with_record_values(inp.facts, values),
             queue=team, child=inp.child, vulnerable=inp.vulnerable, high_profile=inp.high_profile,
             priority=_priority(inp.child, inp.vulnerable, inp.high_profile), channel=inp.channel[:10],
             application_date=application_date, received_at=now, service_standard=service_standard,
@@ -397,11 +424,41 @@ def submit_application(inp: ApplicationInput, *, actor) -> Application:
     return case
 
 
-def get_case(reference: str, *, user, channel: str = "web", view: str = "casework.case") -> Application:
-    """Read a case (logging the access to the applicant's record)."""
+# The case's own rows that a page lists; ``get_case(..., presence=True)`` says which exist, so that a
+# page can skip the query for each one that is empty (most cases have no interview, appointment, etc.).
+CASE_RELATIONS = {"checks": Check, "rfis": RequestForEvidence, "interviews": Interview,
+                  "appointments": BiometricAppointment, "dependants": Dependant, "fees": Fee, "evidence": Evidence,
+                  "evaluations": Evaluation, "decisions": Decision, "certificate": NaturalisationCertificate}
+
+
+@functools.cache
+def _presence_annotations() -> dict:
+    """``has_<relation>`` for each of CASE_RELATIONS as a constant EXISTS (built once per process).
+
+    The same EXISTS that ``Exists(Model.objects.filter(application=OuterRef("pk")))`` makes, but
+    assembling ten of those through the ORM costs ~4 ms of Python on every request; these are
+    plain strings, cheap to add and safe to share between threads."""
+    q = connection.ops.quote_name
+    case_id = f"{q(Application._meta.db_table)}.{q(Application._meta.pk.column)}"
+    out = {}
+    for name, model in CASE_RELATIONS.items():
+        table, column = q(model._meta.db_table), q(model._meta.get_field("application").column)
+        out[f"has_{name}"] = RawSQL(f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{column} = {case_id})", (),
+                                    output_field=BooleanField())
+    return out
+
+
+def get_case(reference: str, *, user, channel: str = "web", view: str = "casework.case",
+             presence: bool = False) -> Application:
+    """Read a case (logging the access to the applicant's record).
+
+    With ``presence`` the case carries ``has_<relation>`` for each of :data:`CASE_RELATIONS`
+    (EXISTS sub-queries in the same SELECT)."""
     authorise(user, "casework.view")
-    case = (Application.objects.select_related("person", "owner", "owner__staff", "queue")
-            .filter(reference=str(reference).upper()).first())
+    qs = Application.objects.select_related("person", "owner", "owner__staff", "queue")
+    if presence:
+        qs = qs.annotate(**_presence_annotations())
+    case = qs.filter(reference=str(reference).upper()).first()
     if case is None:
         raise NotFound(f"no case {reference}")
     log_access(user, case.person, channel=channel, view=view, purpose=case.reference)
@@ -417,11 +474,12 @@ def take_next(actor, *, team: Team | None = None) -> Application | None:
     callers never get the same case and never wait on each other.
     """
     authorise(actor, "casework.take_next")
-    team = team or _staff_team(actor)
-    if team is None:
+    # The team's id is all the query needs: no need to load the team row.
+    team_id = team.pk if team is not None else getattr(getattr(actor, "staff", None), "team_id", None)
+    if team_id is None:
         raise InvalidInput("you are not in a team", field="team")
     with transaction.atomic():
-        qs = (Application.objects.filter(queue=team, owner__isnull=True, status__in=WORKABLE_STATUSES)
+        qs = (Application.objects.filter(queue_id=team_id, owner__isnull=True, status__in=WORKABLE_STATUSES)
               .order_by("-priority", "clock_due", "id"))
         if connection.vendor == "postgresql":
             qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -742,6 +800,7 @@ def record_evidence(rfi: RequestForEvidence, *, response: str, actor, facts: dic
     errors += _evidence_errors(files, "files")
     merged = {**case.facts, **(facts if isinstance(facts, dict) else {})}
     if facts and isinstance(facts, dict):
+        errors += record_facts.conflicts(facts, _record_values(case), keyed_decision_date=False)
         errors += _facts_errors(case.route, merged, _today())
     if errors:
         raise InvalidInput(errors)
@@ -835,11 +894,18 @@ def record_interview(interview: Interview, *, record_text: str, actor) -> Interv
 
 # -- consideration and decision ----------------------------------------------------------------------
 
-def facts_for_evaluation(case: Application) -> dict:
-    """The case's facts, with the person's recorded movements added when the facts ask for absences to
-    be counted from movement records (``trips_source: movements``) and give none themselves.  The
-    stored evaluation keeps these facts, so it shows exactly which movements were counted."""
-    facts = case.facts
+def _record_values(case: Application, as_at: dt.date | None = None) -> dict:
+    return record_facts.record_values(route_config()[case.route]["rules_route"], application_date=case.application_date,
+                                      birth_date=case.person.birth_date_text, decision_date=as_at)
+
+
+def facts_for_evaluation(case: Application, as_at: dt.date | None = None) -> dict:
+    """The case's facts as evaluated on ``as_at`` (today by default): the record facts (application
+    date, the applicant's date of birth, the decision date) filled in from the records, and the
+    person's recorded movements added when the facts ask for absences to be counted from movement
+    records (``trips_source: movements``) and give none themselves.  The stored evaluation keeps
+    these facts, so it shows exactly which dates and movements were used."""
+    facts = record_facts.with_record_values(case.facts, _record_values(case, as_at or _today()))
     if facts.get("trips_source") == "movements" and not facts.get("movements"):
         recorded = signals.recorded_movements(case.person)
         if recorded is not None:
@@ -851,7 +917,7 @@ def _evaluate(case: Application, actor, as_at: dt.date | None = None) -> Evaluat
     from portcullis.rules import FactsError, evaluate
 
     as_at = as_at or _today()
-    facts = facts_for_evaluation(case)
+    facts = facts_for_evaluation(case, as_at)
     try:
         ev = evaluate(route_config()[case.route]["rules_route"], facts, as_at=as_at)
     except FactsError as exc:

@@ -252,10 +252,15 @@ def _post_action(request, case) -> str:
     raise InvalidInput("choose an action", field="action")
 
 
+def _rows(case, name: str, qs) -> list:
+    """``list(qs)``, or no query at all when get_case(presence=True) found the case has no such rows."""
+    return list(qs) if getattr(case, f"has_{name}", True) else []
+
+
 @requires("casework.view")
 def case_page(request, reference: str):
     try:
-        case = services.get_case(reference, user=request.user)
+        case = services.get_case(reference, user=request.user, presence=True)
     except NotFound:
         raise Http404 from None
     errors = []
@@ -268,29 +273,37 @@ def case_page(request, reference: str):
             errors = _errors(exc)
         except (Conflict, NotAuthorised) as exc:
             errors = [{"field": "action", "message": str(exc)}]
-        case = services.get_case(reference, user=request.user, view="casework.case.after_error")
-    evaluation = services.latest_evaluation(case)
-    decision = services.current_decision(case)
+        case = services.get_case(reference, user=request.user, view="casework.case.after_error", presence=True)
+    # services.latest_evaluation without the stored facts and text explanation, which the page does not show.
+    evaluation = (case.evaluations.defer("facts", "explanation").order_by("-created_at", "-id").first()
+                  if case.has_evaluations else None)
+    # One query for the decisions list and the current decision (what services.current_decision returns:
+    # the newest that was not returned, in the model's order).
+    decisions = _rows(case, "decisions", case.decisions.select_related(
+        "proposed_by", "proposed_by__staff", "countersigned_by", "countersigned_by__staff"))
+    decision = next((d for d in decisions if d.state != Decision.State.RETURNED), None)
+    rfis = _rows(case, "rfis", case.rfis.all())
     user = request.user
     moves = [{"name": m, "label": MOVE_LABELS[m]} for m in MANUAL_MOVES
              if case.status in MOVES[m].sources and can(user, MOVES[m].action)]
-    checks = list(case.checks.all())
+    checks = _rows(case, "checks", case.checks.all())
     proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
     ctx = {
         "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
         "route_name": services.route_name(case.route), "facts_json": json.dumps(case.facts, indent=2, ensure_ascii=False),
         "checks": checks, "outstanding": [c for c in checks if c.mandatory and c.result != Check.Result.PASSED],
-        "rfis": list(case.rfis.all()), "open_rfis": [r for r in case.rfis.all() if r.is_open],
-        "interviews": list(case.interviews.select_related("interviewer")),
-        "appointments": list(case.appointments.select_related("site")),
+        "rfis": rfis, "open_rfis": [r for r in rfis if r.is_open],
+        "interviews": _rows(case, "interviews", case.interviews.select_related("interviewer")),
+        "appointments": _rows(case, "appointments", case.appointments.select_related("site")),
         "sites": EnrolmentSite.objects.order_by("name"),
-        "dependants": list(case.dependants.select_related("person")), "fees": list(case.fees.all()),
-        "evidence": list(case.evidence.all()), "evaluation": evaluation,
+        "dependants": _rows(case, "dependants", case.dependants.select_related("person")),
+        "fees": _rows(case, "fees", case.fees.all()),
+        "evidence": _rows(case, "evidence", case.evidence.all()), "evaluation": evaluation,
         "nodes": evaluation.requirement_nodes() if evaluation else [],
         "rationale_why": (services.rationale_required(evaluation, "REFUSE") or services.rationale_required(evaluation, "GRANT"))
         if evaluation else [],
         "decision": decision, "proposed": proposed,
-        "decisions": list(case.decisions.select_related("proposed_by", "countersigned_by")),
+        "decisions": decisions,
         "timeline": services.timeline(case), "moves": moves, "today": dt.date.today(),
         "is_owner": case.owner_id == user.pk,
         "can_work": case.owner_id == user.pk or can(user, "casework.reallocate"),
@@ -299,7 +312,8 @@ def case_page(request, reference: str):
         and can(user, f"casework.countersign.{route_config()[case.route]['authority']}"),
         "teams": Team.objects.filter(function=Team.Function.CASEWORK).order_by("name"),
         "workable": case.status in ("received", "validated", "checks", "consideration"),
-        "certificate": getattr(case, "certificate", None) if case.status in ("decided", "served", "closed") else None,
+        "certificate": getattr(case, "certificate", None)
+        if case.has_certificate and case.status in ("decided", "served", "closed") else None,
         "kinds": Check.Kind.choices,
         "panels": [html for html in (panel(request, case) for panel in case_panels) if html],
     }

@@ -23,6 +23,12 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+# ``last_seen`` is rewritten at most once a minute (a tenth of the idle time if that is shorter):
+# writing it on every request would cost every page a session UPDATE and commit.  The idle time is
+# therefore counted from up to that long before the last request, never later.
+_TOUCH_SECONDS = 60
+
+
 class SessionTimeoutMiddleware:
     """Sign a user out after ``SESSION_IDLE_SECONDS`` without a request."""
 
@@ -36,7 +42,8 @@ class SessionTimeoutMiddleware:
             if last is not None and now - last > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 return redirect(f"{reverse('web:sign-in')}?timed_out=1&next={request.path}")
-            request.session["last_seen"] = now
+            if last is None or now - last >= min(_TOUCH_SECONDS, settings.SESSION_IDLE_SECONDS // 10):
+                request.session["last_seen"] = now
         return self.get_response(request)
 
 
