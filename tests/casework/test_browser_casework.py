@@ -73,3 +73,36 @@ def test_ao_proposes_refusal_eo_countersigns_person_timeline_shows_it(page, sign
     timeline = page.locator("[data-testid=timeline]").inner_text()
     assert "casework.countersigned" in timeline and "casework.decision_proposed" in timeline
     assert "Refused" in page.locator("[data-testid=applications]").inner_text()
+
+
+def test_clerk_receives_an_application_by_answering_the_routes_questions(page, sign_in, make_staff):
+    clerk = make_staff("AA", "shf-visas")
+    sign_in(clerk)
+    page.goto("/cases/new/")
+    page.check("label:has-text('Skilled Worker')")
+    page.click("button:has-text('Continue')")
+    page.wait_for_selector("[data-testid=fact-fields]")
+    assert page.locator("[name='facts.application_date']").count() == 0
+    page.fill("#names", "Priya Raman")
+    page.fill("[id='applicant.birth_date']", "1992-05-01")
+    page.fill("#nationality", "IND")
+    page.fill("#passport_number", "Z1234567")
+    page.fill("[id='fee.amount']", "0")
+    page.check("[id='facts.sponsor_licensed']")            # Yes
+    page.check("[id='facts.first_application-no']")       # No
+    page.select_option("[id='facts.english_level']", "B2")
+    page.fill("[id='facts.salary_annual']", "45,000")
+    page.fill("[id='facts.cos_end_date']", "2028-07-31x")  # a typo: refused, naming the field
+    page.click("button:has-text('Receive application')")
+    page.wait_for_selector(".govuk-error-summary")
+    assert page.locator(".govuk-error-summary a[data-field='facts.cos_end_date']").count() == 1
+    assert Application.objects.count() == 0
+    assert page.input_value("[id='facts.salary_annual']") == "45,000"  # what was keyed is kept
+    page.fill("[id='facts.cos_end_date']", "2028-07-31")
+    page.click("button:has-text('Receive application')")
+    page.wait_for_selector("text=received")
+    case = Application.objects.get()
+    assert case.facts["salary_annual"] == 45000 and case.facts["first_application"] is False
+    assert "cos_valid" not in case.facts  # left as Not known
+    facts = page.locator("[data-testid=facts]").inner_text()
+    assert "31 July 2028" in facts and "45,000" in facts and "B2" in facts

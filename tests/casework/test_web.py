@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portcullis.audit.models import AccessLogEntry
-from portcullis.casework import services
-from portcullis.casework.models import Application
+import pytest
 
-from cw_helpers import visitor_facts
+from portcullis.audit.models import AccessLogEntry
+from portcullis.casework import facts_form, services
+from portcullis.casework.lifecycle import route_config
+from portcullis.casework.models import Application
+from portcullis.casework.record_facts import RECORD_FACTS
+
+from cw_helpers import example_facts, visitor_facts
 
 
 def _login(client, user):
@@ -93,3 +97,123 @@ def test_demo_build_fills_the_casework_queues(submit, make_staff):
     demo.build(rng=random.Random(1), actor=submit.clerk)
     queues = set(Application.objects.values_list("queue__code", flat=True))
     assert {"shf-visas", "cro-nationality", "jsy-casework"} <= queues
+
+
+# -- intake: the route's facts as questions -----------------------------------------------------------
+
+def _applicant_form(**changes) -> dict:
+    return {"full_name": "Zoë Brontë", "birth_date": "1988-02-03", "nationality": "FRA",
+            "passport_number": "18AB12345", "fee_amount": "127.00", **changes}
+
+
+def test_intake_starts_by_choosing_the_route(client, submit):
+    _login(client, submit.clerk)
+    body = client.get("/cases/new/").content.decode()
+    assert "What is the application for?" in body and 'name="facts.' not in body
+    for name in (v["name"] for v in route_config().values()):
+        assert name in body
+    r = client.get("/cases/new/?route=nonsense")
+    assert r.status_code == 400 and 'data-field="route"' in r.content.decode()
+    body = client.get("/cases/new/?route=skilled_worker").content.decode()
+    assert 'name="route" value="skilled_worker"' in body and "Skilled Worker" in body
+    assert 'href="/cases/new/?route=skilled_worker&amp;change=1"' in body
+    body = client.get("/cases/new/?route=skilled_worker&change=1").content.decode()
+    assert 'value="skilled_worker" checked' in body and 'name="facts.' not in body
+    r = client.post("/cases/new/", _applicant_form(route="nonsense"))
+    assert r.status_code == 400 and 'data-field="route"' in r.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_intake_form_shows_a_question_per_fact_of_its_type(client, submit):
+    _login(client, submit.clerk)
+    body = client.get("/cases/new/?route=skilled_worker").content.decode()
+    # boolean: Yes / No / Not known radios, Not known chosen until answered
+    assert 'id="facts.cos_valid" name="facts.cos_valid" type="radio" value="yes"' in body
+    assert 'id="facts.cos_valid-unknown" name="facts.cos_valid" type="radio" value="" checked' in body
+    # numbers: a text input the phone shows a number pad for
+    assert 'id="facts.occupation_rqf" name="facts.occupation_rqf" type="text" value="" inputmode="numeric"' in body
+    assert 'id="facts.salary_annual" name="facts.salary_annual" type="text" value="" inputmode="decimal"' in body
+    assert "Annual salary (£)" in body and "Guaranteed basic gross annual pay" in body
+    # enum: a select starting at Not known; date: YYYY-MM-DD text
+    assert '<select class="govuk-select" id="facts.english_level"' in body and '<option value="">Not known</option>' in body
+    assert 'id="facts.cos_end_date" name="facts.cos_end_date" type="text"' in body
+    # a nested object: its own fieldset
+    assert 'data-section="Funds"' in body and 'name="facts.funds.days_held"' in body
+    # the record facts are never asked for
+    for name in RECORD_FACTS:
+        assert f'name="facts.{name}"' not in body
+    nat = client.get("/cases/new/?route=naturalisation_6_1").content.decode()
+    assert '<textarea class="govuk-textarea" id="facts.trips" name="facts.trips"' in nat  # a list: JSON
+    assert "Advanced: paste facts as JSON" in nat
+
+
+@pytest.mark.parametrize("route", sorted(route_config()))
+def test_every_route_is_received_from_its_form_with_the_facts_keyed(client, submit, route):
+    rules_route = route_config()[route]["rules_route"]
+    fields = facts_form.fields_for(rules_route)
+    _login(client, submit.clerk)
+    body = client.get(f"/cases/new/?route={route}").content.decode()
+    for f in fields:
+        assert f'id="{f.name}"' in body, f.name
+    keyed = visitor_facts() if route == "visitor" else example_facts(rules_route)
+    record = {k: keyed.pop(k) for k in list(keyed) if k in RECORD_FACTS}
+    data = {**_applicant_form(route=route, birth_date=record.get("date_of_birth", "1988-02-03"),
+                              application_date=record.get("application_date", "")),
+            **facts_form.form_data(fields, keyed)}
+    r = client.post("/cases/new/", data)
+    assert r.status_code == 302, [line for line in r.content.decode().splitlines() if "data-field" in line]
+    case = Application.objects.get()
+    assert {k: v for k, v in case.facts.items() if k not in RECORD_FACTS} == keyed
+    assert {k: v for k, v in case.facts.items() if k in RECORD_FACTS} == {
+        k: v for k, v in record.items() if k != "decision_date"}
+
+
+def test_intake_bad_number_date_and_json_name_the_field_and_write_nothing(client, submit):
+    _login(client, submit.clerk)
+    r = client.post("/cases/new/", _applicant_form(**{
+        "route": "skilled_worker", "facts.salary_annual": "45k", "facts.cos_end_date": "31/07/2028",
+        "facts.funds.days_held": "28.5", "facts.cos_valid": "yes", "facts": "{not json"}))
+    body = r.content.decode()
+    assert r.status_code == 400
+    for field in ("facts.salary_annual", "facts.cos_end_date", "facts.funds.days_held", "facts"):
+        assert f'data-field="{field}"' in body, field
+    assert "Annual salary (£): must be a number" in body and "Funds: Days held: must be a whole number" in body
+    # what was keyed is shown again, with the error beside it
+    assert 'value="45k"' in body and 'id="facts.salary_annual-error"' in body and "govuk-input--error" in body
+    assert 'id="facts.cos_valid" name="facts.cos_valid" type="radio" value="yes" checked' in body
+    assert Application.objects.count() == 0
+    # The rules' own checks (here a minimum) name the fact too, with its label.
+    r = client.post("/cases/new/", _applicant_form(**{"route": "visitor", "facts.intended_stay_days": "-3"}))
+    body = r.content.decode()
+    assert r.status_code == 400 and 'data-field="facts.intended_stay_days"' in body
+    assert "Intended stay days: Input should be greater than or equal to 0" in body
+    # A fact given both as a field and in the pasted JSON, differently, is refused.
+    r = client.post("/cases/new/", _applicant_form(**{"route": "visitor", "facts.intended_stay_days": "21",
+                                                      "facts": '{"intended_stay_days": 30}'}))
+    assert r.status_code == 400 and 'data-field="facts.intended_stay_days"' in r.content.decode()
+    assert Application.objects.count() == 0
+
+
+def test_not_known_is_left_out_and_the_case_page_shows_the_facts_as_a_summary_list(client, submit):
+    _login(client, submit.clerk)
+    r = client.post("/cases/new/", _applicant_form(**{
+        "route": "skilled_worker", "application_date": "2025-08-15", "birth_date": "1992-05-01",
+        "facts.sponsor_licensed": "yes", "facts.first_application": "no", "facts.cos_valid": "",
+        "facts.salary_annual": "45,000", "facts.cos_end_date": "2028-07-31", "facts.applying_from": "outside_uk",
+        "facts.funds.sponsor_certifies_maintenance": "yes", "facts.funds.days_held": "", "facts.english_level": ""}))
+    assert r.status_code == 302
+    case = Application.objects.get()
+    assert case.facts == {"sponsor_licensed": True, "first_application": False, "salary_annual": 45000,
+                          "cos_end_date": "2028-07-31", "applying_from": "outside_uk",
+                          "funds": {"sponsor_certifies_maintenance": True},
+                          "application_date": "2025-08-15", "date_of_birth": "1992-05-01"}
+    body = client.get(r["Location"]).content.decode()
+    assert '<div data-testid="facts">' in body and "<pre" not in body
+    assert '<h3 class="govuk-heading-s govuk-!-margin-bottom-2">Funds</h3>' in body
+    for label, value in [("Sponsor licensed", "Yes"), ("First application", "No"), ("CoS end date", "31 July 2028"),
+                         ("Annual salary (£)", "45,000"), ("Applying from", "Outside UK"),
+                         ("Sponsor certifies maintenance", "Yes"),
+                         ("Application date (from the record)", "15 August 2025")]:
+        assert (f'<dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">{value}</dd>'
+                in body), label
+    assert "Not given (" in body and "<li>CoS valid</li>" in body

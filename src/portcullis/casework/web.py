@@ -20,7 +20,7 @@ from portcullis.web.auth import requires
 from portcullis.workforce.authority import NotAuthorised, can
 from portcullis.workforce.models import Team
 
-from . import services
+from . import facts_form, services
 from .lifecycle import MANUAL_MOVES, MOVES, route_config
 from .models import (
     BiometricAppointment, Check, Decision, EnrolmentSite, Interview, RequestForEvidence, Status,
@@ -115,7 +115,7 @@ def team_queue(request):
     query.pop("page", None)
     return render(request, "casework/team_queue.html", {
         "team": team, "teams": teams, "page": page, "filters": f, "statuses": Status.choices,
-        "routes": [(k, v["name"]) for k, v in route_config().items()], "tags": STATUS_TAGS,
+        "routes": _routes(), "tags": STATUS_TAGS,
         "query": query.urlencode(), "can_take": can(request.user, "casework.take_next")})
 
 
@@ -137,13 +137,48 @@ def stuck(request):
 
 # -- intake ------------------------------------------------------------------------------------------
 
+def _routes() -> list[tuple[str, str]]:
+    return [(k, v["name"]) for k, v in route_config().items()]
+
+
+def _fact_fields(route: str):
+    return facts_form.fields_for(route_config()[route]["rules_route"])
+
+
+def _intake_facts(form, fields) -> dict:
+    """The facts keyed on the intake form: its fields, and any pasted as JSON.  Every input that
+    cannot be read is named at once; InvalidInput before anything is written."""
+    errors, facts, pasted = [], {}, {}
+    try:
+        facts = facts_form.read(fields, form)
+    except InvalidInput as exc:
+        errors += exc.errors
+    try:
+        pasted = _json(form.get("facts", ""), "facts")
+    except InvalidInput as exc:
+        errors += exc.errors
+    if errors:
+        raise InvalidInput(errors)
+    return facts_form.merge(facts, pasted)
+
+
 @requires("casework.intake")
 def intake(request):
-    errors, form = [], {"route": "visitor", "facts": "{}", "fee_amount": "", "fee_currency": "GBP"}
-    if request.method == "POST":
+    """Step 1 (no route): choose the route.  Step 2 (?route=...): the applicant, the application and
+    the route's facts as questions."""
+    posted = request.method == "POST"
+    route = (request.POST if posted else request.GET).get("route", "")
+    if route not in route_config() or (not posted and request.GET.get("change")):
+        errors = ([{"field": "route", "message": "choose the route the application is for"}]
+                  if route not in route_config() and (posted or route) else [])
+        return render(request, "casework/intake_route.html", {"errors": errors, "routes": _routes(), "route": route},
+                      status=400 if errors else 200)
+    fields = _fact_fields(route)
+    errors, form = [], {"fee_currency": "GBP"}
+    if posted:
         form = request.POST
         try:
-            facts = _json(form.get("facts", ""), "facts")
+            facts = _intake_facts(form, fields)
             applicant = PersonDetails(
                 names=[NameInput(full_name=form.get("full_name", "").strip())] if form.get("full_name", "").strip() else [],
                 birth_date=form.get("birth_date", "").strip(), sex=form.get("sex", ""),
@@ -152,7 +187,7 @@ def intake(request):
                                          issuing_state=form.get("nationality", "").strip().upper())]
                 if form.get("passport_number", "").strip() else [])
             inp = services.ApplicationInput(
-                route=form.get("route", ""), facts=facts, applicant=applicant,
+                route=route, facts=facts, applicant=applicant,
                 application_date=_date(form.get("application_date", ""), "application_date"),
                 fee=services.FeeInput(amount=form.get("fee_amount", "").strip(), currency=form.get("fee_currency", "GBP"),
                                       state=form.get("fee_state", "paid"), payment_reference=form.get("payment_reference", "")),
@@ -162,9 +197,11 @@ def intake(request):
             messages.success(request, f"Application {case.reference} received")
             return redirect("casework:case", case.reference)
         except InvalidInput as exc:
-            errors = _errors(exc)
+            errors = facts_form.label_errors(fields, _errors(exc))
     return render(request, "casework/intake.html", {
-        "errors": errors, "form": form, "routes": [(k, v["name"]) for k, v in route_config().items()],
+        "errors": errors, "form": form, "route": route, "route_name": route_config()[route]["name"],
+        "sections": facts_form.bind(fields, form if posted else {}, errors),
+        "pasted_error": next((e["message"] for e in errors if e["field"] == "facts"), ""),
         "teams": Team.objects.filter(function=Team.Function.CASEWORK).order_by("name"),
     }, status=400 if errors else 200)
 
@@ -290,7 +327,8 @@ def case_page(request, reference: str):
     proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
     ctx = {
         "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
-        "route_name": services.route_name(case.route), "facts_json": json.dumps(case.facts, indent=2, ensure_ascii=False),
+        "route_name": services.route_name(case.route),
+        "facts": facts_form.summary(route_config()[case.route]["rules_route"], case.facts or {}),
         "checks": checks, "outstanding": [c for c in checks if c.mandatory and c.result != Check.Result.PASSED],
         "rfis": rfis, "open_rfis": [r for r in rfis if r.is_open],
         "interviews": _rows(case, "interviews", case.interviews.select_related("interviewer")),
