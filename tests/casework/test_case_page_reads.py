@@ -154,3 +154,18 @@ def test_presence_flags_match_the_rows(submit, make_staff):
             assert getattr(got, f"has_{name}") is model.objects.filter(application=case).exists(), (case, name)
     assert services.get_case(full.reference, user=eo, presence=True).has_evidence is True
     assert not hasattr(services.get_case(bare.reference, user=eo), "has_evidence")
+
+
+def test_case_page_does_not_rebuild_the_route_schema_on_every_view(client, submit, make_staff, monkeypatch):
+    """Building a route's JSON Schema costs ~15 ms: it is built once per process, not per page."""
+    import portcullis.rules
+
+    case = submit()
+    client.force_login(make_staff("EO", "shf-visas"))
+    assert client.get(f"/cases/{case.reference}/").status_code == 200  # first view may build it
+    built = []
+    real = portcullis.rules.route_schema
+    monkeypatch.setattr(portcullis.rules, "route_schema", lambda route: built.append(route) or real(route))
+    for _ in range(3):
+        assert client.get(f"/cases/{case.reference}/").status_code == 200
+    assert built == []
