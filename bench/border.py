@@ -14,7 +14,9 @@ Sections (one function each, registered in ``SECTIONS``):
   against a 1M-entry watchlist index, store the pre-arrival list, answer with CUSRES
   (target: <= 3 s).  Needs PostgreSQL (``BENCH_DATABASE_URL``, default
   postgres://postgres@127.0.0.1:5432/portcullis_bench, created if missing).  ``--entries``
-  sets the watchlist size (default 1,000,000).
+  sets the watchlist size (default 1,000,000).  The process first runs the serving start-up step
+  (``watchlists.load_index``), then every run is timed, the first included; ``--repeat`` new
+  manifests, then the same ones again (known travellers); median and max of each are reported.
 """
 
 from __future__ import annotations
@@ -125,6 +127,9 @@ def section_parse(repeat: int) -> bool:
 
 CARRIER_TARGET_S = 3.0
 ENTRIES = 1_000_000
+# Processes the API process forks once at start-up to share a manifest's screening (the
+# PORTCULLIS_SCREENING_WORKERS of a serving process; an environment value overrides this).
+SCREENING_WORKERS = 2
 
 
 def _bench_database() -> str:
@@ -150,6 +155,7 @@ def section_carrier(repeat: int) -> bool:
     os.environ["DATABASE_URL"] = _bench_database()
     os.environ.setdefault("PORTCULLIS_MODE", "test")
     os.environ["DJANGO_SETTINGS_MODULE"] = "portcullis.settings_test"
+    workers = int(os.environ.setdefault("PORTCULLIS_SCREENING_WORKERS", str(SCREENING_WORKERS)))
     import django
 
     django.setup()
@@ -168,41 +174,55 @@ def section_carrier(repeat: int) -> bool:
     t0 = time.perf_counter()
     entries, _people = generate_watchlist(ENTRIES)
     index = Index(entries)
+    del entries, _people
     build = time.perf_counter() - t0
-    # Every worker holds the index in memory; here it is built from the generated list rather than
-    # loaded from 1M database rows (that load is start-up cost, not per manifest).
-    holder = watchlists._holder
-    holder.index, holder.stamp, holder.synced_to = index, holder._stamp(), None
+    # Every serving process holds the index in memory.  Here it is built from the generated list
+    # rather than loaded from 1M database rows; then the process's start-up step runs as a server
+    # would run it before taking requests: watchlists.load_index() freezes the index out of the
+    # garbage collector's reach, forks the screening workers (PORTCULLIS_SCREENING_WORKERS) and
+    # screens one throw-away subject.  All of that is start-up cost, not per manifest.
+    ready = watchlists.load_index(index)
     _carrier, token = register_carrier("PC", "Portcullis Air", actor=SYSTEM)
     client = Client()
-    rows, times = [], []
-    for run in range(repeat + 1):
-        flights, persons = generate_manifest(500, seed=9000 + run)
-        body = write_paxlst(flights, persons, sender="PC", recipient="PORTCULLIS", control_ref=f"{run + 1}",
-                            prepared_at=flights[0].departure_time)
+
+    def post(body: str) -> float:
         t0 = time.perf_counter()
         response = client.post("/api/v1/border/passenger-lists", data=body, content_type="application/edifact",
                                headers={"Authorization": f"Bearer {token}"})
         elapsed = time.perf_counter() - t0
         assert response.status_code == 200, response.content[:300]
-        if run:  # the first run warms caches
-            times.append(elapsed)
-    median = statistics.median(times)
-    rows.append(["new travellers (records created)", 500, f"{len(index):,}", f"{median:.2f}", f"{max(times):.2f}",
-                 "yes" if median <= CARRIER_TARGET_S else "NO"])
-    ok = median <= CARRIER_TARGET_S
-    # The same manifest again: every traveller is found by document number.
-    again = []
-    for _ in range(max(1, repeat // 2)):
-        t0 = time.perf_counter()
-        client.post("/api/v1/border/passenger-lists", data=body, content_type="application/edifact",
-                    headers={"Authorization": f"Bearer {token}"})
-        again.append(time.perf_counter() - t0)
-    rows.append(["known travellers (found by document)", 500, f"{len(index):,}", f"{statistics.median(again):.2f}",
-                 f"{max(again):.2f}", "yes" if statistics.median(again) <= CARRIER_TARGET_S else "NO"])
-    print(f"watchlist index: {len(index):,} entries built in {build:.0f} s (start-up, not per manifest)\n")
-    print(table(["500-passenger manifest", "passengers", "watchlist entries", "median s", "max s",
-                 f"within {CARRIER_TARGET_S:.0f} s"], rows))
+        return elapsed
+
+    # Every run is timed, the first included: no untimed warm-up request.
+    bodies, new_times = [], []
+    for run in range(repeat):
+        flights, persons = generate_manifest(500, seed=9000 + run)
+        body = write_paxlst(flights, persons, sender="PC", recipient="PORTCULLIS", control_ref=f"{run + 1}",
+                            prepared_at=flights[0].departure_time)
+        bodies.append(body)
+        new_times.append(post(body))
+    # The same manifests again: every traveller is found by document number.
+    known_times = [post(body) for body in bodies]
+    rows, ok = [], True
+    for label, times in (("new travellers (records created)", new_times),
+                         ("known travellers (found by document)", known_times)):
+        median, worst = statistics.median(times), max(times)
+        ok = ok and worst <= CARRIER_TARGET_S
+        rows.append([label, 500, f"{ENTRIES:,}", len(times), f"{median:.2f}",
+                     "yes" if median <= CARRIER_TARGET_S else "NO", f"{worst:.2f}",
+                     "yes" if worst <= CARRIER_TARGET_S else "NO", " ".join(f"{t:.2f}" for t in times)])
+    print(f"watchlist index: {len(index):,} entries built in {build:.0f} s; start-up step "
+          f"(watchlists.load_index: gc.freeze, {ready['workers'] or 'no'} screening worker(s) forked, one "
+          f"throw-away screening) {ready['load_s'] + ready['warm_s']:.1f} s; not per manifest\n")
+    print(table(["500-passenger manifest", "passengers", "watchlist entries", "runs", "median s",
+                 f"median within {CARRIER_TARGET_S:.0f} s", "max s", f"max within {CARRIER_TARGET_S:.0f} s",
+                 "every run, in order (s)"], rows))
+    try:
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
+    print(f"\n{os.cpu_count()} CPUs, load average after the runs (1, 5, 15 min): {load}; "
+          f"PORTCULLIS_SCREENING_WORKERS={workers}")
     print()
     return ok
 
@@ -217,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--section", choices=sorted(SECTIONS), action="append",
                         help="run only this section (repeatable); default: all")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median reported)")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (median and max reported)")
     parser.add_argument("--entries", type=int, default=ENTRIES, help="watchlist size for the carrier section")
     args = parser.parse_args(argv)
     globals()["ENTRIES"] = args.entries

@@ -118,7 +118,11 @@ def page(browser, live_server):
 @pytest.fixture
 def sign_in(page):
     def do(user, password="correct horse battery staple"):
+        # Nothing from the previous page may still be in flight: a late response to a request made
+        # without cookies would set a new CSRF cookie under the sign-in form's token.
+        page.wait_for_load_state("networkidle")
         page.goto("/sign-in/")
+        page.wait_for_load_state("networkidle")
         page.fill("#username", user.username)
         page.fill("#password", password)
         page.click("button:has-text('Sign in')")

@@ -36,6 +36,7 @@ def test_scan_hit_refer_then_cio_refuses_with_removal_directions(page, sign_in, 
     exam_url = page.url
 
     # 2. The chief immigration officer refuses entry and sets removal directions.
+    page.wait_for_load_state("networkidle")  # the referral's redirect has landed before the officer leaves
     page.context.clear_cookies()
     sign_in(cio)
     page.click("text=Referrals awaiting a decision")

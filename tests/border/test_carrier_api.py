@@ -82,6 +82,63 @@ def test_watchlisted_passenger_gets_no_board_and_explained_hit(carrier_post, tmp
     assert "DO-1" in flagged.screening.hits[0]["text"]
 
 
+def test_a_passenger_listed_twice_is_one_person_screened_and_answered_twice(carrier_post):
+    """Listed twice, once with a second passport: one person record (found by name and date of
+    birth within the manifest), holding both documents; two travellers, two answers."""
+    import dataclasses
+
+    from portcullis.audit.models import AuditEvent
+    from portcullis.border.paxlst import Document
+
+    legs, people = generate_manifest(4, seed=11)
+    twin = dataclasses.replace(people[1], seat="40F", passenger_ref="P000099",
+                               documents=[Document(type="P", number="Z99887766", expiry=people[1].documents[0].expiry,
+                                                   issuing_country=people[1].nationality)])
+    people.append(twin)
+    body = write_paxlst(legs, people, sender="PC", recipient="PORTCULLIS", control_ref="7",
+                        prepared_at=legs[0].departure_time)
+    response = carrier_post(body)
+    assert response.status_code == 200
+    reply = parse_cusres(response.content.decode())
+    assert len([r for m in reply.messages for r in m.responses if r.level == 2]) == 5
+    assert Person.objects.count() == 4
+    travellers = ExpectedTraveller.objects.filter(document_number__in=[people[1].documents[0].number, "Z99887766"])
+    assert travellers.count() == 2 and len({t.person_id for t in travellers}) == 1
+    person = travellers[0].person
+    assert set(person.identifiers.values_list("number", flat=True)) == {people[1].documents[0].number, "Z99887766"}
+    assert all(t.screening is not None for t in ExpectedTraveller.objects.all())
+    # audit events written with the list, in its transaction: one per person created, one per screening
+    assert AuditEvent.objects.filter(action="person.created").count() == 4
+    assert AuditEvent.objects.filter(action="screening.completed").count() == 5
+    # sent again: everyone found by document, nobody created
+    assert carrier_post(body).status_code == 200
+    assert Person.objects.count() == 4
+
+
+def test_known_traveller_travelling_under_a_new_spelling_is_screened_under_it(carrier_post, tmp_path):
+    """Found by document, the manifest's spelling is added to the record as an alias, and the
+    screening (in the same request) includes it."""
+    legs, people = generate_manifest(3, seed=5)
+    body = write_paxlst(legs, people, sender="PC", recipient="PORTCULLIS", control_ref="1",
+                        prepared_at=legs[0].departure_time)
+    assert carrier_post(body).status_code == 200
+    import dataclasses
+
+    renamed = dataclasses.replace(people[0], surname="Wanted-Alias", given_names="Quentin")
+    path = tmp_path / "orders.jsonl"
+    path.write_text(json.dumps({"id": "DO-9", "names": ["Quentin Wanted-Alias"],
+                                "birth_dates": [people[0].birth_date.isoformat()]}) + "\n")
+    watchlists.import_entries("deportation-orders", path, actor=SYSTEM, default_action="refuse_entry")
+    body = write_paxlst(legs, [renamed] + people[1:], sender="PC", recipient="PORTCULLIS", control_ref="2",
+                        prepared_at=legs[0].departure_time)
+    response = carrier_post(body)
+    assert response.status_code == 200
+    flagged = ExpectedTraveller.objects.filter(flight__passenger_list__control_ref="2", answer="1Z")
+    assert flagged.count() == 1
+    assert flagged.get().person.names.filter(kind="alias", full_name="Quentin Wanted-Alias").exists()
+    assert Person.objects.count() == 3
+
+
 def test_broken_paxlst_gets_cusres_error_naming_segment_and_nothing_is_stored(carrier_post):
     good = (SAMPLES / "apisMessage.txt").read_text()
     broken = good.replace("DTM+329:", "DTM+329:99", 1)  # an impossible date of birth

@@ -219,3 +219,27 @@ def test_started_workers_are_reused_and_stopped_by_updates(index):
         assert sum(1 for h in index.screen_batch(qs, workers=2) if ids(h)) == 80
     finally:
         index.stop_workers()
+
+
+def test_merged_postings_give_the_same_candidates(monkeypatch):
+    """A name part's postings merged into one array (FLATTEN_CAP): the same candidates, in the same
+    order, as searching every key's postings one by one."""
+    import random
+
+    from portcullis.screening import index as index_module
+
+    rng = random.Random(7)
+    given = ["Mohammed", "Muhammad", "Mukhammed", "Anna", "Ana", "Daniel", "Maria", "Jose", "José", "Li"]
+    family = ["Yusupov", "Yusupova", "Garcia", "Garsia", "Ortega", "Lopez", "Petrova", "Wei", "Al-Hassan", "Hassan"]
+    pool = [WatchlistEntry("wanted", f"W{i}", [f"{rng.choice(given)} {rng.choice(family)}"],
+                           [f"{rng.randint(1940, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"]
+                           + ([f"{rng.randint(1940, 2000)}"] if i % 5 == 0 else []), ["ru", "es", "cn"][i % 3])
+            for i in range(3000)]
+    idx = Index(pool)
+    queries = [Query(f"q{i}", [f"{rng.choice(given)} {rng.choice(family)}"],
+                     [f"{rng.randint(1940, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"], ["es"])
+               for i in range(60)]
+    merged = [idx.candidates(q) for q in queries]
+    monkeypatch.setattr(index_module, "FLATTEN_CAP", 0)
+    assert [idx.candidates(q) for q in queries] == merged
+    assert any(merged)

@@ -170,8 +170,9 @@ def _create(details: PersonDetails, parts, *, actor, reason: str) -> Person:
     return person
 
 
-def _enrich(person: Person, details: PersonDetails, *, actor, reason: str) -> None:
-    """Add what the intake knows and the record does not: never overwrite what is there."""
+def _enrich(person: Person, details: PersonDetails, *, actor, reason: str) -> dict[str, list[str]]:
+    """Add what the intake knows and the record does not: never overwrite what is there.
+    Returns what was added (empty: nothing)."""
     added: dict[str, list[str]] = {}
     known_names = {n.full_name.casefold() for n in person.names.all()}
     for name in details.names:
@@ -197,6 +198,7 @@ def _enrich(person: Person, details: PersonDetails, *, actor, reason: str) -> No
         if "aliases" in added:
             refresh_name_keys(person)
         record(actor, "person.enriched", person, person=person, reason=reason, payload=added)
+    return added
 
 
 def find_by_document(documents: list[DocumentInput]) -> Person | None:
@@ -287,6 +289,34 @@ def _name_row(person: Person, name: NameInput) -> PersonName:
                       secondary_identifier=mrz_name(given_latin).replace("<", " ").strip())
 
 
+def _doc_key(doc: DocumentInput) -> tuple[str, str, str]:
+    return (doc.kind, doc.issuing_state.upper(), normalise_document_number(doc.number))
+
+
+def _same_document(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """The matching rule of :func:`find_by_document`: the number, and the issuing state when both give one."""
+    return a[2] == b[2] and (not a[1] or not b[1] or a[1] == b[1])
+
+
+def _set_prefetched(obj, name: str, rows: list) -> None:
+    """Fill ``obj.<name>.all()`` the way ``prefetch_related`` does, for rows just inserted (so that
+    reading them back costs no query)."""
+    qs = getattr(obj, name).get_queryset()
+    qs._result_cache = list(rows)
+    qs._prefetch_done = True
+    if not hasattr(obj, "_prefetched_objects_cache"):
+        obj._prefetched_objects_cache = {}
+    obj._prefetched_objects_cache[name] = qs
+
+
+def _forget_prefetched(person: Person) -> None:
+    """After rows were added to a person's names, nationalities or identifiers: read them afresh."""
+    cache = getattr(person, "_prefetched_objects_cache", None)
+    if cache:
+        for name in ("names", "nationalities", "identifiers"):
+            cache.pop(name, None)
+
+
 @transaction.atomic
 def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_ambiguous: str = "best") -> list[Resolution]:
     """:func:`resolve_person` for a whole list (a carrier's manifest) in a few queries.
@@ -294,6 +324,12 @@ def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_am
     Same order of matching (document, then name and date of birth by the screening matcher) and
     the same audit events, but documents and name keys are looked up for the whole batch at once
     and new records are inserted together.  Errors name the item: ``[3].birth_date``.
+
+    As if the items were resolved one after the other: someone listed twice (on two legs, or
+    twice by mistake) is one person, whether the second listing shares a document number with
+    the first or only the name and date of birth; what the second listing adds (another
+    document, another spelling of the name) is added to that person.  Every person returned has
+    its names, nationalities and identifiers loaded (``prefetch_related``), current.
     """
     parts_list, errors = [], []
     for i, details in enumerate(batch):
@@ -303,10 +339,17 @@ def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_am
             errors.extend(FieldError(f"[{i}].{e.field}", e.message) for e in exc.errors)
     if errors:
         raise InvalidInput(errors)
+    if on_ambiguous not in ("best", "raise", "create"):
+        raise ValueError("on_ambiguous must be best, raise or create")
     numbers = {normalise_document_number(d.number) for det in batch for d in det.documents} - {""}
     by_number: dict[str, list[Identifier]] = {}
     for ident in Identifier.objects.filter(number__in=numbers).select_related("person"):
         by_number.setdefault(ident.number, []).append(ident)
+    one: dict[int, Person] = {}  # one instance per record, so that what is added to it is seen by all
+
+    def canonical(person: Person) -> Person:
+        return one.setdefault(person.pk, person)
+
     results: list[Resolution | None] = [None] * len(batch)
     pending = []
     for i, details in enumerate(batch):
@@ -315,93 +358,180 @@ def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_am
             match = [x for x in by_number.get(normalise_document_number(doc.number), [])
                      if not state or not x.issuing_state or x.issuing_state == state]
             if match:
-                results[i] = Resolution(_follow(match[0].person), False, "document", 1.0)
+                results[i] = Resolution(canonical(_follow(match[0].person)), False, "document", 1.0)
                 break
         else:
             pending.append(i)
-    # Name and date of birth, for the rest: one query for every candidate of the batch.
+    # Name and date of birth, for the rest: one query for every candidate of the batch, each
+    # passenger's candidates then taken among those born within a year of them.
     keys_of = {i: set().union(*(name_keys(n.full_name, to_latin(n.full_name)) for n in batch[i].names))
-               for i in pending if parts_list[i][0]}
-    years = {parts_list[i][0] + d for i in keys_of for d in (-1, 0, 1)}
-    shared: dict[int, dict[int, int]] = {}
-    if keys_of:
-        all_keys = set().union(*keys_of.values())
-        owners: dict[str, list[int]] = {}
-        for person_id, key in (NameKey.objects.filter(key__in=all_keys, person__birth_year__in=years,
-                                                      person__state=Person.State.ACTIVE)
-                               .values_list("person_id", "key")):
-            owners.setdefault(key, []).append(person_id)
-        for i, keys in keys_of.items():
+               for i in range(len(batch)) if parts_list[i][0]}
+    wanted = {i: keys_of[i] for i in pending if i in keys_of}
+    shared: dict[int, list[int]] = {}
+    if wanted:
+        all_keys = set().union(*wanted.values())
+        years = {parts_list[i][0] + d for i in wanted for d in (-1, 0, 1)}
+        owners: dict[str, list[tuple[int, int]]] = {}
+        for person_id, key, year in (NameKey.objects.filter(key__in=all_keys, person__birth_year__in=years,
+                                                            person__state=Person.State.ACTIVE)
+                                     .values_list("person_id", "key", "person__birth_year")):
+            owners.setdefault(key, []).append((person_id, year))
+        for i, keys in wanted.items():
+            year = parts_list[i][0]
             counts: dict[int, int] = {}
             for key in keys:
-                for pid in owners.get(key, ()):
-                    counts[pid] = counts.get(pid, 0) + 1
-            shared[i] = dict(sorted(counts.items(), key=lambda kv: -kv[1])[:CANDIDATES_SCORED])
+                for pid, born in owners.get(key, ()):
+                    if abs(born - year) <= 1:
+                        counts[pid] = counts.get(pid, 0) + 1
+            shared[i] = [pid for pid, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES_SCORED]]
     candidate_ids = set().union(*shared.values()) if shared else set()
-    candidates = Person.objects.prefetch_related("names", "nationalities", "identifiers").in_bulk(candidate_ids)
+    # Each candidate's record as the matcher sees it (matching.person_query), read as plain rows:
+    # most candidates are namesakes that never match, so no model instances are made for them.
+    record_queries = matching.record_queries(candidate_ids) if candidate_ids else {}
     to_create = []
+    queries: dict[int, object] = {}  # item -> its query, as intake (details_query)
+    scored_of: dict[int, list[tuple[int, float]]] = {}
     for i in pending:
         scored = []
-        for pid in shared.get(i, {}):
-            person = candidates.get(pid)
-            if person is None or not person.birth_year or abs(person.birth_year - parts_list[i][0]) > 1:
+        for pid in shared.get(i, ()):
+            other = record_queries.get(pid)
+            if other is None:
                 continue
-            score = matching.score(batch[i], parts_list[i], person)
+            if i not in queries:
+                queries[i] = matching.details_query(batch[i], parts_list[i])
+            if not matching.could_reach(queries[i], other, MATCH_THRESHOLD):
+                continue
+            score = matching.score_queries(queries[i], other)
             if score >= MATCH_THRESHOLD:
-                scored.append((person, score))
+                scored.append((pid, score))
         scored.sort(key=lambda pair: -pair[1])
+        scored_of[i] = scored
+    matched = {pid for scored in scored_of.values() for pid, _score in scored}
+    persons = Person.objects.in_bulk(matched) if matched else {}
+    for i in pending:
+        scored = [(persons[pid], score) for pid, score in scored_of[i]]
         ambiguous = len(scored) > 1 and scored[0][1] - scored[1][1] < AMBIGUITY_MARGIN
         if scored and (not ambiguous or on_ambiguous == "best"):
-            results[i] = Resolution(scored[0][0], False, "name and date of birth", scored[0][1], scored)
+            results[i] = Resolution(canonical(scored[0][0]), False, "name and date of birth", scored[0][1], scored)
         elif scored and on_ambiguous == "raise":
             raise AmbiguousPerson(scored[:5])
         else:
             to_create.append(i)
-    found = [r.person for r in results if r is not None]
+    # Those still unmatched may be someone listed earlier in this same batch.
+    owner: dict[int, int] = {}  # item -> the earlier item whose person it is
+    how: dict[int, tuple[str, float]] = {}
+    by_item_person: dict[int, Person] = {}  # items whose record is created now
+    creating: list[int] = []
+    if to_create:
+        to_create_set = set(to_create)
+        for i in range(len(batch)):
+            if i not in keys_of and parts_list[i][0]:
+                keys_of[i] = set().union(*(name_keys(n.full_name, to_latin(n.full_name)) for n in batch[i].names))
+        earlier_docs: dict[str, list[tuple[int, tuple[str, str, str]]]] = {}
+        earlier_keys: dict[str, list[int]] = {}
+        would_be: dict[int, object] = {}  # item -> the query for the record it would make (record_query)
+        for i, details in enumerate(batch):
+            docs = [k for k in map(_doc_key, details.documents) if k[2]]
+            if i in to_create_set:
+                # 1. a document number listed earlier in the batch
+                first = min((j for k in docs for j, other in earlier_docs.get(k[2], ()) if _same_document(k, other)),
+                            default=None)
+                matched_on, score = "document", 1.0
+                if first is None and i in keys_of:
+                    # 2. name and date of birth, as for the records on file: among those born within
+                    # a year, the ones sharing most name keys, scored by the same matcher
+                    year, counts = parts_list[i][0], {}
+                    for key in keys_of[i]:
+                        for j in earlier_keys.get(key, ()):
+                            if abs(parts_list[j][0] - year) <= 1:
+                                counts[j] = counts.get(j, 0) + 1
+                    scored = []
+                    if counts:
+                        if i not in queries:
+                            queries[i] = matching.details_query(details, parts_list[i])
+                        for j, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES_SCORED]:
+                            if j not in would_be:
+                                would_be[j] = matching.record_query(batch[j], parts_list[j])
+                            if not matching.could_reach(queries[i], would_be[j], MATCH_THRESHOLD):
+                                continue
+                            value = matching.score_queries(queries[i], would_be[j])
+                            if value >= MATCH_THRESHOLD:
+                                scored.append((j, value))
+                    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+                    ambiguous = len(scored) > 1 and scored[0][1] - scored[1][1] < AMBIGUITY_MARGIN
+                    if scored and ambiguous and on_ambiguous == "raise":
+                        raise AmbiguousPerson([(by_item_person[j] if j in by_item_person else results[j].person, v)
+                                               for j, v in scored[:5]])
+                    if scored and (not ambiguous or on_ambiguous == "best"):
+                        first, matched_on, score = scored[0][0], "name and date of birth", scored[0][1]
+                if first is not None:
+                    first = owner.get(first, first)
+                    owner[i], how[i] = first, (matched_on, score)
+                    if first in by_item_person:
+                        by_item_person[i] = by_item_person[first]
+                    else:
+                        results[i] = Resolution(results[first].person, False, matched_on, score)
+                else:
+                    year, month, day = parts_list[i]
+                    by_item_person[i] = Person(sex=details.sex, birth_year=year, birth_month=month, birth_day=day,
+                                               place_of_birth=details.place_of_birth)
+                    creating.append(i)
+            for k in docs:
+                earlier_docs.setdefault(k[2], []).append((i, k))
+            for key in keys_of.get(i, ()):
+                earlier_keys.setdefault(key, []).append(i)
+    found = list({id(r.person): r.person for r in results if r is not None}.values())
     prefetch_related_objects(found, "names", "nationalities", "identifiers")
     for i, result in enumerate(results):
-        if result is not None:
-            _enrich(result.person, batch[i], actor=actor, reason=reason)
-    if to_create:
+        if result is not None and _enrich(result.person, batch[i], actor=actor, reason=reason):
+            _forget_prefetched(result.person)
+    if creating:
         authorise(actor, "person.create")
-        # The same document twice in one batch (a passenger listed on two legs) is one person.
-        first_with_doc: dict[tuple, int] = {}
-        duplicates: dict[int, int] = {}
-        for i in to_create:
-            for doc in batch[i].documents:
-                key = (doc.kind, doc.issuing_state.upper(), normalise_document_number(doc.number))
-                if key[2] and key in first_with_doc and i not in duplicates:
-                    duplicates[i] = first_with_doc[key]
-                first_with_doc.setdefault(key, i)
-        creating = [i for i in to_create if i not in duplicates]
-        people = []
-        for i in creating:
-            year, month, day = parts_list[i]
-            people.append(Person(sex=batch[i].sex, birth_year=year, birth_month=month, birth_day=day,
-                                 place_of_birth=batch[i].place_of_birth))
+        members: dict[int, list[int]] = {c: [c] for c in creating}
+        for i, first in owner.items():
+            if first in members:
+                members[first].append(i)
+        people = [by_item_person[c] for c in creating]
         Person.objects.bulk_create(people)
         names, nationalities, identifiers, keys, events = [], [], [], [], []
-        for i, person in zip(creating, people):
-            details = batch[i]
-            rows = [_name_row(person, n) for n in details.names if n.full_name.strip()]
+        for c, person in zip(creating, people):
+            listed = [batch[m] for m in sorted(members[c])]
+            rows, seen_names = [], set()
+            for k, details in enumerate(listed):
+                for n in details.names:
+                    full = " ".join(n.full_name.split())
+                    if full and full.casefold() not in seen_names:
+                        seen_names.add(full.casefold())
+                        if k:  # a spelling only a later listing gives: an alias, as _enrich would add
+                            n = NameInput(full_name=full, kind=PersonName.Kind.ALIAS, given_names=n.given_names,
+                                          family_name=n.family_name, latin=n.latin)
+                        rows.append(_name_row(person, n))
+            codes = list(dict.fromkeys(code.upper() for details in listed for code in details.nationalities))
+            nats = [Nationality(person=person, code=code) for code in codes]
+            idents, seen_docs = [], set()
+            for details in listed:
+                for doc in details.documents:
+                    key = _doc_key(doc)
+                    if key[2] and key not in seen_docs:
+                        seen_docs.add(key)
+                        idents.append(Identifier(person=person, kind=doc.kind, issuing_state=key[1], number=key[2],
+                                                 expiry_date=doc.expiry_date, issue_date=doc.issue_date, mrz=doc.mrz))
             names += rows
-            nationalities += [Nationality(person=person, code=c) for c in dict.fromkeys(c.upper() for c in details.nationalities)]
-            seen_docs = set()
-            for doc in details.documents:
-                key = (doc.kind, doc.issuing_state.upper(), normalise_document_number(doc.number))
-                if key[2] and key not in seen_docs:
-                    seen_docs.add(key)
-                    identifiers.append(Identifier(person=person, kind=doc.kind, issuing_state=key[1], number=key[2],
-                                                  expiry_date=doc.expiry_date, issue_date=doc.issue_date, mrz=doc.mrz))
+            nationalities += nats
+            identifiers += idents
             person_keys = set().union(*(name_keys(r.full_name, r.latin) for r in rows)) if rows else set()
             keys += [NameKey(person=person, key=k) for k in sorted(person_keys)]
             events.append(dict(action="person.created", obj=person, person=person, reason=reason,
-                               payload={"reference": person.reference, "names": [n.full_name for n in details.names],
-                                        "birth_date": details.birth_date,
-                                        "documents": sorted(k[2] for k in seen_docs)}))
-            results[i] = Resolution(person, True, "new")
-        for i, first in duplicates.items():
-            results[i] = Resolution(results[first].person, False, "document", 1.0)
+                               payload={"reference": person.reference, "names": [r.full_name for r in rows],
+                                        "birth_date": listed[0].birth_date,
+                                        "documents": sorted({k[2] for k in seen_docs})}))
+            _set_prefetched(person, "names", sorted(rows, key=lambda r: r.kind))  # as PersonName.Meta.ordering
+            _set_prefetched(person, "nationalities", nats)
+            _set_prefetched(person, "identifiers", idents)
+            results[c] = Resolution(person, True, "new")
+        for i, (matched_on, score) in how.items():
+            if results[i] is None:
+                results[i] = Resolution(by_item_person[i], False, matched_on, score)
         PersonName.objects.bulk_create(names)
         Nationality.objects.bulk_create(nationalities)
         Identifier.objects.bulk_create(identifiers)

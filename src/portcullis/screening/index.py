@@ -51,6 +51,10 @@ MAX_CANDIDATES = 40
 SINGLE_PART_CANDIDATES = 4
 RANK_UNCHECKED_DOB = 0.02  # ranking only: per component of the traveller's birth date not checked
 WALK_CAP = 60_000  # postings walked per query at most (beyond the rarest part)
+# A name part's postings (one array per key: spellings, equivalence class, skeleton ...) up to
+# this many in all are merged into one sorted array once per query: the membership tests then
+# search one array instead of a dozen (the same answers, a fraction of the numpy calls).
+FLATTEN_CAP = 4096
 _MASK128 = (1 << 128) - 1
 
 
@@ -476,11 +480,14 @@ class Index:
         out = np.zeros(len(ids), dtype=np.float64)
         if query.birth_dates:
             best = np.full(len(ids), -1.0)
+            # only where the entry has the date (most have no second one)
+            dated = {k: np.flatnonzero(col["y" + k] > 0) for k in "12"}
             for qd in query.birth_dates:
                 qy, qm, qdd = _ymd(qd)
-                for k in "12":
-                    eff = _dob_effect(qy, qm, qdd, col["y" + k], col["m" + k], col["d" + k])
-                    best = np.where(col["y" + k] > 0, np.maximum(best, eff), best)
+                for k, sel in dated.items():
+                    if len(sel):
+                        eff = _dob_effect(qy, qm, qdd, col["y" + k][sel], col["m" + k][sel], col["d" + k][sel])
+                        best[sel] = np.maximum(best[sel], eff)
             out += np.where(col["y1"] > 0, best, 0.0)
             # ranking only: a date the entry cannot be checked against counts for less
             qc = max(_precision(d) for d in query.birth_dates)
@@ -535,7 +542,12 @@ class Index:
                 particle = toks[i - 1] if i and toks[i - 1].kind == "p" else None
                 arrays = [a for a in (self._posting(k) for k in self._query_keys(t, particle)) if len(a)]
                 if arrays:
-                    parts.append((arrays, sum(len(a) for a in arrays)))
+                    df = sum(len(a) for a in arrays)
+                    if 1 < len(arrays) and df <= FLATTEN_CAP:
+                        # one sorted array of the distinct entries answers membership as the list
+                        # does, in one search instead of one per key (df still counts them all)
+                        arrays = [np.unique(np.concatenate(arrays))]
+                    parts.append((arrays, df))
         if parts:
             parts.sort(key=lambda p: p[1])
             # walk every part but the commonest (fewer while that is too many entries)
@@ -638,6 +650,11 @@ class Index:
         _WORKER_INDEX = self
         self._pool = mp.get_context("fork").Pool(workers)
         self._pool_size = workers
+
+    @property
+    def workers(self) -> int:
+        """Worker processes started by :meth:`start_workers` and still running (0: none)."""
+        return self._pool_size if getattr(self, "_pool", None) is not None else 0
 
     def stop_workers(self) -> None:
         pool = getattr(self, "_pool", None)
