@@ -10,16 +10,12 @@ from portcullis.audit.models import AuditEvent
 from portcullis.errors import InvalidInput
 from portcullis.people.models import Identifier, NameKey, Person
 from portcullis.people.services import (
-    AmbiguousPerson, DocumentInput, NameInput, PersonDetails, resolve_people, resolve_person,
+    AmbiguousPerson, resolve_people, resolve_person,
 )
 
+from test_people import details  # noqa: E402  (the same applicant builder)
+
 pytestmark = pytest.mark.django_db
-
-
-def details(name="José García", birth="1980-05-17", number="X1234567", state="ESP", **kw):
-    docs = [DocumentInput(number=number, issuing_state=state)] if number else []
-    return PersonDetails(names=[NameInput(full_name=name)], birth_date=birth, sex=kw.pop("sex", "M"),
-                         nationalities=kw.pop("nationalities", [state]), documents=docs, **kw)
 
 
 def test_a_batch_of_new_people_is_created_once_each_and_audited(staff):

@@ -13,13 +13,6 @@ from portcullis.workforce.authority import SYSTEM
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    services.reset_index()
-    yield
-    services.reset_index()
-
-
 @pytest.fixture
 def gc_calls(monkeypatch):
     """Record what start-up asks of the collector, without freezing the test process."""

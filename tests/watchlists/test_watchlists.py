@@ -16,13 +16,6 @@ from portcullis.workforce.authority import SYSTEM
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    services.reset_index()
-    yield
-    services.reset_index()
-
-
 def write_jsonl(path, rows):
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in rows))
     return path
