@@ -31,7 +31,7 @@ from functools import cache
 
 from portcullis.errors import FieldError, InvalidInput
 
-from .record_facts import RECORD_FACTS
+from .record_facts import RECORD_FACTS, fact_names
 
 PREFIX = "facts"
 
@@ -208,14 +208,6 @@ def _walk(schema: dict, defs: dict, path: tuple[str, ...], section: str, section
                             hint=hint, choices=choices, section=section, section_hint=section_hint,
                             width=_width(kind, prop), example=example))
     return fields
-
-
-@cache
-def _property_names(rules_route: str) -> tuple[str, ...]:
-    """The route's top-level facts in the schema's order (building the schema costs ~15 ms: once per process)."""
-    from portcullis.rules import route_schema
-
-    return tuple(route_schema(rules_route).get("properties", {}))
 
 
 @cache
@@ -508,7 +500,7 @@ def summary(rules_route: str, facts: dict) -> dict:
     fields = fields_for(rules_route)
     by_title: dict[str, list] = {"": []}
     missing = []
-    for k in _property_names(rules_route):
+    for k in fact_names(rules_route):
         if k in RECORD_FACTS and facts.get(k) is not None:
             by_title[""].append({"key": k, "label": f"{humanise(k)} (from the record)", "text": _date_text(facts[k])})
     for f in fields:

@@ -294,10 +294,10 @@ def _validate_intake(inp: ApplicationInput) -> tuple[dict, Team, Fee | None, dt.
     application_date = inp.application_date or _keyed_application_date(inp.facts) or today
     if application_date > today:
         errors.append(FieldError("application_date", "is in the future"))
+    referenced = (Person.objects.filter(reference=inp.applicant_reference.upper()).first()
+                  if inp.applicant_reference else None)
     if isinstance(inp.facts, dict):
-        birth_date = inp.applicant.birth_date if inp.applicant is not None else (
-            getattr(Person.objects.filter(reference=(inp.applicant_reference or "").upper()).first(),
-                    "birth_date_text", None))
+        birth_date = inp.applicant.birth_date if inp.applicant is not None else getattr(referenced, "birth_date_text", None)
         values = record_facts.record_values(config["rules_route"], application_date=application_date,
                                             birth_date=birth_date)
         errors += record_facts.conflicts(inp.facts, values, keyed_decision_date=False)
@@ -312,7 +312,7 @@ def _validate_intake(inp: ApplicationInput) -> tuple[dict, Team, Fee | None, dt.
             validate_details(inp.applicant)
         except InvalidInput as exc:
             errors += [FieldError(f"applicant.{e.field}", e.message) for e in exc.errors]
-    if inp.applicant_reference and not Person.objects.filter(reference=inp.applicant_reference.upper()).exists():
+    if inp.applicant_reference and referenced is None:
         errors.append(FieldError("applicant_reference", f"no person {inp.applicant_reference}"))
     for i, dep in enumerate(inp.dependants):
         if dep.relationship not in Dependant.Relationship.values:
@@ -943,8 +943,11 @@ def evaluate_case(case: Application, *, actor, as_at: dt.date | None = None) -> 
         return _evaluate(case, actor, as_at)
 
 
-def latest_evaluation(case: Application) -> Evaluation | None:
-    return case.evaluations.order_by("-created_at", "-id").first()
+def latest_evaluation(case: Application, *, defer: tuple[str, ...] = ()) -> Evaluation | None:
+    """The case's newest evaluation (``defer``: columns a caller does not read, e.g. a page that
+    shows the tree but not the stored facts)."""
+    qs = case.evaluations.defer(*defer) if defer else case.evaluations
+    return qs.order_by("-created_at", "-id").first()
 
 
 def _nodes(tree: dict) -> list[dict]:
@@ -1148,9 +1151,16 @@ def _give_effect(case: Application, decision: Decision, actor) -> None:
     decision.save(update_fields=["status_record_id"])
 
 
+DECISION_PEOPLE = ("proposed_by", "proposed_by__staff", "countersigned_by", "countersigned_by__staff")
+
+
+def current_of(decisions) -> Decision | None:
+    """The current decision among a case's decisions (in the model's order): the first not returned."""
+    return next((d for d in decisions if d.state != Decision.State.RETURNED), None)
+
+
 def current_decision(case: Application) -> Decision | None:
-    return case.decisions.exclude(state=Decision.State.RETURNED).select_related(
-        "proposed_by", "proposed_by__staff", "countersigned_by", "countersigned_by__staff").first()
+    return case.decisions.exclude(state=Decision.State.RETURNED).select_related(*DECISION_PEOPLE).first()
 
 
 def _officer(user, grade: str) -> str | None:

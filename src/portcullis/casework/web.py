@@ -311,14 +311,11 @@ def case_page(request, reference: str):
         except (Conflict, NotAuthorised) as exc:
             errors = [{"field": "action", "message": str(exc)}]
         case = services.get_case(reference, user=request.user, view="casework.case.after_error", presence=True)
-    # services.latest_evaluation without the stored facts and text explanation, which the page does not show.
-    evaluation = (case.evaluations.defer("facts", "explanation").order_by("-created_at", "-id").first()
-                  if case.has_evaluations else None)
-    # One query for the decisions list and the current decision (what services.current_decision returns:
-    # the newest that was not returned, in the model's order).
-    decisions = _rows(case, "decisions", case.decisions.select_related(
-        "proposed_by", "proposed_by__staff", "countersigned_by", "countersigned_by__staff"))
-    decision = next((d for d in decisions if d.state != Decision.State.RETURNED), None)
+    # The page shows the tree, not the stored facts and text explanation.
+    evaluation = services.latest_evaluation(case, defer=("facts", "explanation")) if case.has_evaluations else None
+    # One query for the decisions list and the current decision.
+    decisions = _rows(case, "decisions", case.decisions.select_related(*services.DECISION_PEOPLE))
+    decision = services.current_of(decisions)
     rfis = _rows(case, "rfis", case.rfis.all())
     user = request.user
     moves = [{"name": m, "label": MOVE_LABELS[m]} for m in MANUAL_MOVES

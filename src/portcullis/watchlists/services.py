@@ -83,8 +83,13 @@ def _settle(index: Index, *, start_up: bool = False) -> None:
         gc.collect()
         gc.freeze()
         gc.set_threshold(*GC_THRESHOLDS)
+    _start_workers(index)
+
+
+def _start_workers(index: Index) -> None:
+    """Fork the configured screening workers unless they are running (an update stops them)."""
     n = screening_workers()
-    if n > 1 and len(index) > 0:
+    if n > 1 and len(index) > 0 and not index.workers:
         index.start_workers(n)
 
 
@@ -113,9 +118,7 @@ class _IndexHolder:
                     changed = Entry.objects.filter(updated_at__gte=self.synced_to)
                     self.index.remove([(codes[r.watchlist_id], r.entry_id) for r in changed if r.removed_at])
                     self.index.upsert(_entry_value(r, codes[r.watchlist_id]) for r in changed if not r.removed_at)
-                    n = screening_workers()
-                    if n > 1 and not self.index.workers:
-                        self.index.start_workers(n)  # an update stops them
+                    _start_workers(self.index)
                 self.stamp = stamp
                 self.synced_to = stamp[1] or timezone.now()
             index = self.index
