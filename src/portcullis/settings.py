@@ -105,6 +105,10 @@ MIDDLEWARE = [
     "portcullis.web.middleware.SecurityHeadersMiddleware",
 ]
 
+# Django's model backend, loading the officer's staff profile and team with the user (every page
+# shows them) in the one query instead of three.
+AUTHENTICATION_BACKENDS = ["portcullis.web.auth.StaffBackend"]
+
 ROOT_URLCONF = "portcullis.urls"
 WSGI_APPLICATION = "portcullis.wsgi.application"
 
@@ -126,6 +130,12 @@ TEMPLATES = [
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Parameters travel apart from the SQL, so psycopg can prepare a statement the second time
+        # a connection runs it and PostgreSQL stops re-planning it: the case page's queries spend
+        # more time being planned than run (the case query: 2.5 ms planning, 0.8 ms executing).
+        # Not for a transaction-pooling PgBouncer before 1.21 (prepared statements are per session).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 else:
     DATABASES = {
         "default": {

@@ -169,3 +169,45 @@ def test_case_page_does_not_rebuild_the_route_schema_on_every_view(client, submi
     for _ in range(3):
         assert client.get(f"/cases/{case.reference}/").status_code == 200
     assert built == []
+
+
+def test_signed_in_officer_comes_with_grade_and_team_in_one_query(make_staff):
+    """Every page shows the officer's grade and team: the auth backend reads them with the user."""
+    from django.contrib.auth import get_user_model
+
+    from portcullis.web.auth import StaffBackend
+
+    eo = make_staff("EO", "shf-visas")
+    with CaptureQueriesContext(connection) as q:
+        user = StaffBackend().get_user(eo.pk)
+        assert (user.staff.grade, user.staff.team.code) == ("EO", "shf-visas")
+    assert len(q.captured_queries) == 1
+    # A user with no staff profile (a carrier's service account, say) still signs in.
+    plain = get_user_model().objects.create_user("no-profile", password=None)
+    assert StaffBackend().get_user(plain.pk) == plain
+    assert getattr(StaffBackend().get_user(plain.pk), "staff", None) is None
+    plain.is_active = False
+    plain.save()
+    assert StaffBackend().get_user(plain.pk) is None  # deactivated officers are signed out
+    assert StaffBackend().get_user(10**9) is None
+
+
+@pytest.mark.parametrize("names, shown", [
+    ([("primary", "Zoë Brontë"), ("alias", "Zoe Bronte")], "Zoë Brontë"),
+    ([("alias", "Анна Петрова"), ("primary", "Anna Petrova")], "Anna Petrova"),  # primary wins whatever its id
+    ([("previous", "Ana Pena"), ("alias", "Ana Peña")], "Ana Peña"),  # no primary: first by kind, as primary_name
+    ([], "(no name recorded)"),
+])
+def test_case_heading_name_is_read_with_the_case_and_matches_the_person_record(submit, make_staff, names, shown):
+    from portcullis.people.models import Person, PersonName
+
+    case = submit()
+    PersonName.objects.filter(person=case.person).delete()
+    for kind, full in names:
+        PersonName.objects.create(person=case.person, kind=kind, full_name=full, latin=full)
+    eo = make_staff("EO", "shf-visas")
+    got = services.get_case(case.reference, user=eo, presence=True)
+    with CaptureQueriesContext(connection) as q:
+        assert got.person.display_name == shown
+    assert not q.captured_queries  # no query of its own
+    assert Person.objects.get(pk=case.person_id).display_name == shown  # the same rule as the record's own

@@ -18,13 +18,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, CharField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from portcullis.audit.services import log_access, record
 from portcullis.errors import Conflict, FieldError, InvalidInput, NotFound
-from portcullis.people.models import Person
+from portcullis.people.models import Person, PersonName
 from portcullis.people.services import AmbiguousPerson, PersonDetails, resolve_person, validate_details
 from portcullis.workforce.authority import authorise, can, grade_of
 from portcullis.workforce.models import Team
@@ -445,6 +445,13 @@ def _presence_annotations() -> dict:
         table, column = q(model._meta.db_table), q(model._meta.get_field("application").column)
         out[f"has_{name}"] = RawSQL(f"EXISTS (SELECT 1 FROM {table} WHERE {table}.{column} = {case_id})", (),
                                     output_field=BooleanField())
+    # The applicant's name as Person.primary_name chooses it (a primary name first, else the first
+    # by kind), so the page's heading needs no query of its own.
+    names, person_id = q(PersonName._meta.db_table), f"{q(Application._meta.db_table)}.{q('person_id')}"
+    out["applicant_display_name"] = RawSQL(
+        f"(SELECT {names}.{q('full_name')} FROM {names} WHERE {names}.{q('person_id')} = {person_id} "
+        f"ORDER BY ({names}.{q('kind')} = %s) DESC, {names}.{q('kind')}, {names}.{q('id')} LIMIT 1)",
+        (PersonName.Kind.PRIMARY.value,), output_field=CharField())
     return out
 
 
@@ -455,12 +462,14 @@ def get_case(reference: str, *, user, channel: str = "web", view: str = "casewor
     With ``presence`` the case carries ``has_<relation>`` for each of :data:`CASE_RELATIONS`
     (EXISTS sub-queries in the same SELECT)."""
     authorise(user, "casework.view")
-    qs = Application.objects.select_related("person", "owner", "owner__staff", "queue")
+    qs = Application.objects.select_related("person", "owner", "queue")
     if presence:
         qs = qs.annotate(**_presence_annotations())
     case = qs.filter(reference=str(reference).upper()).first()
     if case is None:
         raise NotFound(f"no case {reference}")
+    if presence:
+        case.person.known_display_name = case.applicant_display_name
     log_access(user, case.person, channel=channel, view=view, purpose=case.reference)
     return case
 
@@ -1208,7 +1217,8 @@ def decision_letter_context(decision: Decision) -> dict:
 # -- reads for pages ---------------------------------------------------------------------------------
 
 def timeline(case: Application) -> list[Transition]:
-    return list(case.transitions.select_related("by").order_by("at", "id"))
+    # Transitions carry the officer's name as it was (by_name): no join to the user table.
+    return list(case.transitions.order_by("at", "id"))
 
 
 def applications_of(person) -> list[Application]:

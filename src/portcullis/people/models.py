@@ -62,6 +62,8 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
+        if "known_display_name" in self.__dict__:  # read with the record (casework.get_case); None: no name
+            return self.__dict__["known_display_name"] or "(no name recorded)"
         name = self.primary_name
         return name.full_name if name else "(no name recorded)"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -27,3 +29,18 @@ def requires(action: str):
         return wrapped
 
     return decorator
+
+
+class StaffBackend(ModelBackend):
+    """The model backend, reading a signed-in user with their staff profile and its team.
+
+    Every page shows the officer's grade and team and every authorisation reads the grade, so
+    loading them with the user saves two queries on each request."""
+
+    def get_user(self, user_id):
+        UserModel = get_user_model()
+        try:
+            user = UserModel._default_manager.select_related("staff", "staff__team").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
