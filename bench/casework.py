@@ -16,7 +16,9 @@ Each client drives the Django test client with its own database connection (the 
 middleware, session, authorisation, ORM, template, access log).  ``case page`` = GET /cases/<ref>/
 by a signed-in EO; ``take next`` = POST /cases/take-next/ by one of 50 AOs (SELECT ... FOR UPDATE
 SKIP LOCKED); every case handed out is checked to have gone to one client only.
-Target: p99 <= 100 ms for both.
+Target: p99 <= 100 ms for both.  ``empty page`` (unpaced scenarios only) = GET of a signed-in view
+that returns a fixed body, added by this script: the cost of the framework's request cycle with
+the project's middleware and nothing else, i.e. the floor under any page on this machine.
 
 Scenarios, each for both operations (latency = wall time of one request as its client sees it):
 
@@ -313,11 +315,32 @@ def _header() -> str:
 
 
 def _row(r: dict) -> str:
-    target = f"p99<={TARGET_MS:.0f}ms" if r["clients"] > 1 else "-"
+    target = (f"p99<={TARGET_MS:.0f}ms" if r["name"] != "empty page" else "(floor)") if r["clients"] > 1 else "-"
     met = ("yes" if r["p99"] <= TARGET_MS and not r["errors"] else "NO") if r["clients"] > 1 else "-"
     cells = [r["name"], r["clients"], r["processes"], f"{r['think']:.0f}", r["n"], r["errors"], f"{r['p50']:.1f}",
              f"{r['p95']:.1f}", f"{r['p99']:.1f}", f"{r['max']:.1f}", f"{r['rps']:.0f}", target, met]
     return " | ".join(str(c).ljust(w) for c, (_, w) in zip(cells, _COLUMNS))
+
+
+def _install_empty_page() -> None:
+    """Serve GET /bench/empty/ in this process: a signed-in view that returns a fixed body.
+
+    Its cost is Django's own request cycle with this project's middleware (session, user, second
+    factor, security headers) and no casework at all: the floor under every page, measured in the
+    same run and the same client set-up as the case page."""
+    import types
+
+    from django.conf import settings
+    from django.contrib.auth.decorators import login_required
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, include, path
+
+    module = types.ModuleType("bench_casework_urls")
+    module.urlpatterns = [path("bench/empty/", login_required(lambda request: HttpResponse("empty"))),
+                          path("", include(settings.ROOT_URLCONF))]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
 
 
 def bench(clients: int, per_client: int, processes: int, think: list[float], users) -> list[dict]:
@@ -355,6 +378,17 @@ def bench(clients: int, per_client: int, processes: int, think: list[float], use
             return r["Location"].split("/")[2]
         return go
 
+    def empty_page(n):
+        client = Client()
+        client.force_login(users["EO"][n % len(users["EO"])])
+
+        def go(warmup=False):
+            r = client.get("/bench/empty/")
+            if r.status_code != 200:
+                raise RuntimeError(f"empty page {r.status_code}")
+        return go
+
+    _install_empty_page()
     results = []
     scenarios = [(1, 1, 0.0, per_client * 4),                    # one client: the service time
                  (clients, 1, 0.0, per_client),                  # all clients as threads of one process
@@ -363,7 +397,10 @@ def bench(clients: int, per_client: int, processes: int, think: list[float], use
         if think_ms > 0:
             scenarios.append((clients, processes, think_ms, per_client))  # with think time between requests
     for n, procs, think_ms, reqs in scenarios:
-        for name, make in (("case page", case_page), ("take next", take_next)):
+        operations = [("case page", case_page), ("take next", take_next)]
+        if not think_ms:
+            operations.append(("empty page", empty_page))
+        for name, make in operations:
             r = _run(name, n, reqs, make, processes=procs, think_ms=think_ms)
             results.append(r)
             print(_row(r), flush=True)

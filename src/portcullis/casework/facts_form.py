@@ -336,6 +336,38 @@ def merge(form_facts: dict, pasted: dict) -> dict:
     return merged
 
 
+def _overlay(old, new):
+    """``new`` laid over ``old``: nested objects merged key by key, so that a fact the form has no
+    input for (one the schema does not know) is kept."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for k, v in new.items():
+            out[k] = _overlay(old.get(k), v)
+        return out
+    return new
+
+
+def changes(fields, current: dict, data) -> dict:
+    """What a form that was shown filled with ``current`` changes: the top-level facts whose value
+    differs, each whole (as ``record_evidence`` lays them over the case's facts).
+
+    A fact that was known and is now left "Not known" or empty is an error naming its input:
+    evidence adds or corrects facts, it does not make a known fact unknown.  Raises InvalidInput
+    naming every input that cannot be read or was cleared."""
+    given = read(fields, data)  # InvalidInput for an input that cannot be read
+    cleared = [FieldError(f.name, "was known and has been left empty or not known; evidence can add or correct a "
+                                  "fact, not remove it: give its value")
+               for f in fields if _get(current, f.path) is not None and _get(given, f.path) is None]
+    if cleared:
+        raise InvalidInput(cleared)
+    out = {}
+    for key, value in given.items():
+        merged = _overlay(current.get(key), value)
+        if merged != current.get(key):
+            out[key] = merged
+    return out
+
+
 # -- writing a form back ----------------------------------------------------------------------------
 
 def _get(facts: dict, path: tuple[str, ...]):

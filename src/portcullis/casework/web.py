@@ -240,8 +240,10 @@ def _post_action(request, case) -> str:
         rfi = RequestForEvidence.objects.filter(application=case, pk=p.get("rfi") or 0).first()
         if rfi is None:
             raise InvalidInput("choose the request this evidence answers", field="rfi")
-        services.record_evidence(rfi, response=p.get("response", ""), facts=_json(p.get("facts", ""), "facts"),
-                                 files=_uploads(request, "files"), actor=user)
+        # The form shows the route's facts filled with the case's; what the caseworker changed is recorded.
+        facts = facts_form.changes(_fact_fields(case.route), case.facts or {}, p)
+        services.record_evidence(rfi, response=p.get("response", ""), facts=facts, files=_uploads(request, "files"),
+                                 actor=user)
         return "Evidence recorded; the clock has restarted"
     if action == "identity":
         services.record_identity_check(case, mrz=p.get("mrz", ""), actor=user)
@@ -308,6 +310,8 @@ def case_page(request, reference: str):
             return redirect("casework:case", case.reference)
         except InvalidInput as exc:
             errors = _errors(exc)
+            if request.POST.get("action") == "record_evidence":
+                errors = facts_form.label_errors(_fact_fields(case.route), errors)
         except (Conflict, NotAuthorised) as exc:
             errors = [{"field": "action", "message": str(exc)}]
         case = services.get_case(reference, user=request.user, view="casework.case.after_error", presence=True)
@@ -321,13 +325,23 @@ def case_page(request, reference: str):
     moves = [{"name": m, "label": MOVE_LABELS[m]} for m in MANUAL_MOVES
              if case.status in MOVES[m].sources and can(user, MOVES[m].action)]
     checks = _rows(case, "checks", case.checks.all())
+    open_rfis = [r for r in rfis if r.is_open]
+    evidence_facts = []
+    if open_rfis:
+        # Record evidence: the route's facts as questions, filled with the case's (or, after a
+        # refused post, with what was posted and the errors against each input).
+        fields = _fact_fields(case.route)
+        again = request.method == "POST" and request.POST.get("action") == "record_evidence"
+        evidence_facts = facts_form.bind(fields, request.POST if again else facts_form.form_data(fields, case.facts or {}),
+                                         errors if again else None)
     proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
     ctx = {
         "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
         "route_name": services.route_name(case.route),
         "facts": facts_form.summary(route_config()[case.route]["rules_route"], case.facts or {}),
         "checks": checks, "outstanding": [c for c in checks if c.mandatory and c.result != Check.Result.PASSED],
-        "rfis": rfis, "open_rfis": [r for r in rfis if r.is_open],
+        "rfis": rfis, "open_rfis": open_rfis, "evidence_facts": evidence_facts,
+        "posted": request.POST if request.method == "POST" else {},
         "interviews": _rows(case, "interviews", case.interviews.select_related("interviewer")),
         "appointments": _rows(case, "appointments", case.appointments.select_related("site")),
         "sites": EnrolmentSite.objects.order_by("name"),
