@@ -75,7 +75,10 @@ def test_every_fact_of_every_route_has_a_field_and_the_record_facts_have_none(ro
         assert ff.unread(fields, generated_facts(route, variant)) == {}
     for f in fields:
         assert f.label and f.name == ".".join(("facts", *f.path))
-        assert f.kind in {"boolean", "integer", "number", "date", "time", "enum", "text", "json"}
+        assert f.kind in {"boolean", "integer", "number", "date", "time", "enum", "text", "json", "list"}
+        if f.kind == "list":  # an entry's inputs are single values, each with a label
+            assert f.items and all(s.kind in {"boolean", "integer", "number", "date", "time", "enum", "text"}
+                                   and s.label for s in f.items)
 
 
 def test_field_kinds_follow_the_schema_types():
@@ -93,13 +96,18 @@ def test_field_kinds_follow_the_schema_types():
     assert [s.title for s in ff.sections(ff.fields_for("skilled_worker"))] == ["", "Funds"]
     visitor = {f.name: f for f in ff.fields_for("visitor")}
     assert visitor["facts.arrival_time"].kind == "time"
-    assert visitor["facts.part9.convictions"].kind == "json"  # an array of objects: a JSON textarea
-    assert "disposal (one of custodial" in visitor["facts.part9.convictions"].hint
-    assert "[] if none" in visitor["facts.part9.convictions"].hint
-    assert visitor["facts.part9.convictions"].example == '[{"date": "YYYY-MM-DD", "disposal": "custodial"}]'
-    assert "Write [] if there are none" in {f.name: f for f in ff.fields_for("eu_settlement")}["facts.trips"].hint
+    convictions = visitor["facts.part9.convictions"]  # an array of flat objects: a row of inputs per entry
+    assert convictions.kind == "list" and convictions.hint == "All convictions"  # no "[] if none": None is a choice
+    disposal = {s.name: s for s in convictions.items}["disposal"]
+    assert disposal.kind == "enum" and disposal.choices[0] == ("custodial", "Custodial")
+    # Lists of flat objects are rows of inputs, one per entry.
+    trips = {f.name: f for f in ff.fields_for("eu_settlement")}["facts.trips"]
+    assert trips.kind == "list" and [(s.name, s.kind) for s in trips.items] == [
+        ("departed", "date"), ("returned", "date"), ("reason", "text"), ("destination", "text")]
     nat = {f.name: f for f in ff.fields_for("naturalisation_6_1")}
-    assert nat["facts.trips"].kind == "json" and nat["facts.movements"].kind == "json"
+    assert nat["facts.trips"].kind == "list" and nat["facts.movements"].kind == "list"
+    movements = {s.name: s for s in nat["facts.movements"].items}
+    assert movements["direction"].kind == "enum" and [v for v, _ in movements["direction"].choices] == ["out", "in"]
     assert nat["facts.settled_status"].choices[0] == ("ilr", "ILR")
 
 
@@ -197,7 +205,11 @@ def test_errors_from_the_rules_are_labelled_and_bound_to_the_field_they_are_abou
                                       {"field": "fee.amount", "message": "is missing"}])
     assert [e.get("label") for e in errors] == ["Trips, entry 2, departed", "Nationality", None]
     bound = {b.name: b for s in ff.bind(fields, {"facts.nationality": "PL"}, errors) for b in s.fields}
-    assert bound["facts.trips"].error == "Input should be a valid date"
+    # An error about one input of one entry is shown at that input, in that entry's row.
+    assert bound["facts.trips"].error == ""
+    second = {i["field"].name: i for i in bound["facts.trips"].rows[1]["inputs"]}
+    assert (second["departed"]["name"], second["departed"]["error"]) == ("facts.trips[1].departed",
+                                                                         "Input should be a valid date")
     assert (bound["facts.nationality"].value, bound["facts.nationality"].error) == ("PL", "too short")
     assert bound["facts.residence_began"].error == "" and bound["facts.residence_began"].kind == "date"
 
@@ -235,3 +247,62 @@ def test_summary_shows_lists_of_objects_as_lines():
     rows = {r["key"]: r for r in v["rows"]}
     assert rows["part9.convictions"]["lines"] == ["Date 2 January 2019, disposal non custodial, sentence months 3"]
     assert rows["part9.nhs_debt_gbp"]["text"] == "0"
+
+
+# -- lists of entries -------------------------------------------------------------------------------
+
+def test_list_rows_are_read_as_entries_blank_rows_skipped():
+    euss = ff.fields_for("eu_settlement")
+    data = {"facts.trips": "entries",
+            "facts.trips[0].departed": "2022-03-01", "facts.trips[0].returned": "2022-04-10",
+            "facts.trips[0].reason": "", "facts.trips[1].departed": "", "facts.trips[1].returned": "",
+            "facts.trips[2].departed": "2023-07-01", "facts.trips[2].reason": " family "}
+    assert ff.read(euss, data) == {"trips": [{"departed": "2022-03-01", "returned": "2022-04-10"},
+                                             {"departed": "2023-07-01", "reason": "family"}]}
+    nat = ff.fields_for("naturalisation_6_1")
+    got = ff.read(nat, {"facts.convictions": "entries", "facts.convictions[0].date": "2019-01-02",
+                        "facts.convictions[0].disposal": "custodial", "facts.convictions[0].sentence_months": "18",
+                        "facts.convictions[0].overseas": "no"})
+    assert got == {"convictions": [{"date": "2019-01-02", "disposal": "custodial", "sentence_months": 18,
+                                    "overseas": False}]}
+
+
+def test_list_none_is_an_empty_list_and_not_known_leaves_it_out():
+    euss = ff.fields_for("eu_settlement")
+    blank_rows = {"facts.trips[0].departed": "", "facts.trips[1].reason": ""}
+    assert ff.read(euss, {"facts.trips": "none", **blank_rows}) == {"trips": []}
+    assert ff.read(euss, {"facts.trips": "", **blank_rows}) == {}
+    assert ff.read(euss, {**blank_rows}) == {}
+    # Entries filled in with "Not known" still chosen: the entries are what was given.
+    assert ff.read(euss, {"facts.trips": "", "facts.trips[0].departed": "2022-03-01"}) == {
+        "trips": [{"departed": "2022-03-01"}]}
+
+
+@pytest.mark.parametrize("data, field, words", [
+    ({"facts.trips": "entries", "facts.trips[1].departed": "1 March 2022"}, "facts.trips[1].departed",
+     "must be a date, YYYY-MM-DD"),
+    ({"facts.movements": "entries", "facts.movements[0].direction": "sideways"}, "facts.movements[0].direction",
+     "choose one of the options"),
+    ({"facts.trips": "none", "facts.trips[0].departed": "2022-03-01"}, "facts.trips", "says None but has entries"),
+    ({"facts.trips": "entries", "facts.trips[0].departed": ""}, "facts.trips", "none is filled in"),
+    ({"facts.trips": "some"}, "facts.trips", "choose Not known, None or Entries below"),
+])
+def test_list_bad_input_names_the_row_input_or_the_list(data, field, words):
+    fields = ff.fields_for("naturalisation_6_1")
+    with pytest.raises(InvalidInput) as exc:
+        ff.read(fields, data)
+    assert [(e.field, words in e.message) for e in exc.value.errors] == [(field, True)]
+
+
+def test_list_rows_offered_are_the_entries_then_blank_rows_and_more_on_request():
+    fields = ff.fields_for("eu_settlement")
+    facts = {"trips": [{"departed": "2022-03-01", "returned": "2022-04-10"}, {"departed": "2023-07-01"}]}
+    data = ff.form_data(fields, facts)
+    assert data["facts.trips"] == "entries" and data["facts.trips[1].departed"] == "2023-07-01"
+    trips = {b.name: b for s in ff.bind(fields, data) for b in s.fields}["facts.trips"]
+    assert len(trips.rows) == 2 + ff.BLANK_ROWS
+    assert [i["value"] for i in trips.rows[0]["inputs"]][:2] == ["2022-03-01", "2022-04-10"]
+    assert all(i["value"] == "" for i in trips.rows[2]["inputs"])
+    more = {b.name: b for s in ff.bind(fields, data, more={"facts.trips": 5}) for b in s.fields}["facts.trips"]
+    assert len(more.rows) == 2 + ff.BLANK_ROWS + 5
+    assert ff.form_data(fields, {"trips": []}) == {"facts.trips": "none"}

@@ -143,7 +143,11 @@ def test_intake_form_shows_a_question_per_fact_of_its_type(client, submit):
     for name in RECORD_FACTS:
         assert f'name="facts.{name}"' not in body
     nat = client.get("/cases/new/?route=naturalisation_6_1").content.decode()
-    assert '<textarea class="govuk-textarea" id="facts.trips" name="facts.trips"' in nat  # a list: JSON
+    # a list of entries: Entries below / None / Not known, then a row of inputs per entry
+    assert 'id="facts.trips-unknown" name="facts.trips" type="radio" value="" checked' in nat
+    assert 'id="facts.trips[0].departed" name="facts.trips[0].departed" type="text" value=""' in nat
+    assert '<select class="govuk-select" id="facts.convictions[0].disposal"' in nat
+    assert '<textarea class="govuk-textarea" id="facts.trips"' not in nat
     assert "Advanced: paste facts as JSON" in nat
 
 
@@ -217,3 +221,29 @@ def test_not_known_is_left_out_and_the_case_page_shows_the_facts_as_a_summary_li
         assert (f'<dt class="govuk-summary-list__key">{label}</dt><dd class="govuk-summary-list__value">{value}</dd>'
                 in body), label
     assert "Not given (" in body and "<li>CoS valid</li>" in body
+
+
+def test_intake_list_rows_record_entries_and_add_more_rows_saves_nothing(client, submit):
+    """Naturalisation trips keyed as rows, not JSON; "Add more rows" returns the form as keyed with
+    more empty rows and writes nothing."""
+    _login(client, submit.clerk)
+    form = {"route": "naturalisation_6_1", "full_name": "Kwame Mensah", "birth_date": "1985-06-01",
+            "nationality": "GHA", "passport_number": "G1234567", "fee_amount": "1709.00",
+            "facts.trips": "entries", "facts.trips[0].departed": "2022-03-01", "facts.trips[0].returned": "2022-03-20",
+            "facts.trips[0].reason": "holiday", "facts.trips[1].departed": "2023-08-02",
+            "facts.trips[1].returned": "2023-08-30", "facts.convictions": "none"}
+    r = client.post("/cases/new/", {**form, "more_rows": "facts.trips"})
+    assert r.status_code == 200 and Application.objects.count() == 0
+    body = r.content.decode()
+    assert 'value="holiday"' in body and 'name="facts.trips[8].departed"' in body  # 2 keyed + 2 blank + 5 more
+    assert 'name="facts.trips[9].departed"' not in body
+    r = client.post("/cases/new/", {**form, "facts.trips[3].departed": "last summer"})
+    assert r.status_code == 400 and Application.objects.count() == 0
+    body = r.content.decode()
+    assert 'data-field="facts.trips[3].departed"' in body and 'id="facts.trips[3].departed-error"' in body
+    assert client.post("/cases/new/", form).status_code == 302
+    case = Application.objects.get()
+    assert case.facts["trips"] == [{"departed": "2022-03-01", "returned": "2022-03-20", "reason": "holiday"},
+                                   {"departed": "2023-08-02", "returned": "2023-08-30"}]
+    assert case.facts["convictions"] == []
+    assert "movements" not in case.facts  # left as not known

@@ -98,6 +98,7 @@ class Field:
     section_hint: str = ""
     width: str = ""               # a govuk-input--width-N class
     example: str = ""             # json: an example list, shown in the hint
+    items: tuple = ()             # list: the fields of one entry (name = the entry's key)
 
     @property
     def key(self) -> str:
@@ -199,15 +200,41 @@ def _walk(schema: dict, defs: dict, path: tuple[str, ...], section: str, section
         if kind == "enum":
             choices = tuple((str(v), humanise(str(v))) for v in prop["enum"])
         extra = {"date": "For example, 2026-03-27", "time": "24-hour clock, for example 09:30"}.get(kind, "")
-        if kind == "json":
+        items = _entry_fields(prop, defs) if kind == "json" else ()
+        if items:
+            kind = "list"
+            hint = re.sub(r"[;,.]?\s*\[\] if none\.?", "", hint).strip()  # "None" is a choice on the form
+        elif kind == "json":
             extra, example = _json_hint(prop, defs)
             if "[]" not in hint:
                 extra += ". Write [] if there are none"
         hint = ". ".join(t for t in (_sentence(hint), extra) if t)
         fields.append(Field(name=".".join((PREFIX, *path, name)), path=(*path, name), kind=kind, label=label,
                             hint=hint, choices=choices, section=section, section_hint=section_hint,
-                            width=_width(kind, prop), example=example))
+                            width=_width(kind, prop), example=example, items=items))
     return fields
+
+
+_SCALAR = frozenset({"boolean", "integer", "number", "date", "time", "enum", "text"})
+
+
+def _entry_fields(prop: dict, defs: dict) -> tuple[Field, ...]:
+    """A list of objects whose every key is one input (trips, convictions, breaches, movements):
+    the fields of one entry.  Anything else (a list of lists, say) stays a JSON box: ``()``."""
+    items, _ = _resolve(prop.get("items", {}), defs)
+    if _kind(items) != "object":
+        return ()
+    out = []
+    for key, raw in items["properties"].items():
+        sub, _ = _resolve(raw, defs)
+        kind = _kind(sub)
+        if kind not in _SCALAR:
+            return ()
+        out.append(Field(name=key, path=(key,), kind=kind, label=_label(key, raw),
+                         hint=_sentence(raw.get("description") or sub.get("description", "")),
+                         choices=tuple((str(v), humanise(str(v))) for v in sub.get("enum", ())),
+                         width=_width(kind, sub) if kind != "text" else "govuk-input--width-10"))
+    return tuple(out)
 
 
 @cache
@@ -293,19 +320,74 @@ def _put(facts: dict, path: tuple[str, ...], value) -> None:
     facts[path[-1]] = value
 
 
+# A list's own input says whether its entries are not known, none, or the rows below.
+LIST_NONE, LIST_ENTRIES = "none", "entries"
+
+
+def _row_indexes(f: Field, data) -> list[int]:
+    pattern = re.compile(re.escape(f.name) + r"\[(\d{1,4})\]\.")
+    return sorted({int(m.group(1)) for key in data.keys() for m in [pattern.match(key)] if m})
+
+
+def _read_list(f: Field, data, errors: list) -> list | None:
+    """A list's entries from its rows (``facts.trips[0].departed`` ...): blank rows are skipped;
+    every input that cannot be read is named.  JSON in the list's own input (a list pasted, or
+    posted by a script) is read as before."""
+    choice = (data.get(f.name, "") or "").strip()
+    if choice[:1] in ("[", "{"):
+        try:
+            return read_value(Field(f.name, f.path, "json", f.label), choice)
+        except ValueError as exc:
+            errors.append(FieldError(f.name, str(exc)))
+            return None
+    if choice not in ("", "unknown", LIST_NONE, LIST_ENTRIES):
+        errors.append(FieldError(f.name, "choose Not known, None or Entries below"))
+        return None
+    entries, problems = [], []
+    for i in _row_indexes(f, data):
+        entry = {}
+        for sub in f.items:
+            name = f"{f.name}[{i}].{sub.name}"
+            try:
+                value = read_value(sub, data.get(name, ""))
+            except ValueError as exc:
+                problems.append(FieldError(name, str(exc)))
+                continue
+            if value is not None:
+                entry[sub.name] = value
+        if entry:
+            entries.append(entry)
+    errors += problems
+    if problems:
+        return None
+    if entries and choice == LIST_NONE:
+        errors.append(FieldError(f.name, "says None but has entries: choose Entries below, or clear the entries"))
+        return None
+    if entries:
+        return entries
+    if choice == LIST_ENTRIES:
+        errors.append(FieldError(f.name, "says Entries below but none is filled in: fill one in, or choose None"))
+        return None
+    return [] if choice == LIST_NONE else None
+
+
 def read(fields, data) -> dict:
     """The facts from a post (a QueryDict or dict of input name -> text).
 
     Empty and "Not known" inputs are left out, and so is a nested object with nothing in it.
-    Raises InvalidInput naming every input that cannot be read, ``facts.<name>``."""
+    Raises InvalidInput naming every input that cannot be read, ``facts.<name>`` (and a list
+    entry's ``facts.<name>[<row>].<key>``)."""
     facts: dict = {}
     errors = []
     for f in fields:
-        try:
-            value = read_value(f, data.get(f.name, ""))
-        except ValueError as exc:
-            errors.append(FieldError(f.name, str(exc)))
-            continue
+        if f.kind == "list":
+            value = _read_list(f, data, errors)
+        else:
+            try:
+                value = read_value(f, data.get(f.name, ""))
+            except ValueError as exc:
+                errors.append(FieldError(f.name, str(exc)))
+                continue
         if value is not None:
             _put(facts, f.path, value)
     if errors:
@@ -393,7 +475,22 @@ def form_value(f: Field, value) -> str:
 
 def form_data(fields, facts: dict) -> dict[str, str]:
     """Input name -> text for facts: what a caseworker keys to give these facts."""
-    return {f.name: form_value(f, _get(facts, f.path)) for f in fields if _get(facts, f.path) is not None}
+    out = {}
+    for f in fields:
+        value = _get(facts, f.path)
+        if value is None:
+            continue
+        if f.kind == "list" and isinstance(value, list) and all(isinstance(e, dict) for e in value):
+            out[f.name] = LIST_ENTRIES if value else LIST_NONE
+            for i, entry in enumerate(value):
+                for sub in f.items:
+                    if entry.get(sub.name) is not None:
+                        out[f"{f.name}[{i}].{sub.name}"] = form_value(sub, entry[sub.name])
+        elif f.kind == "list":
+            out[f.name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[f.name] = form_value(f, value)
+    return out
 
 
 def unread(fields, facts: dict) -> dict:
@@ -424,6 +521,7 @@ class Bound:
     field: Field
     value: str
     error: str = ""
+    rows: list = dc_field(default_factory=list)   # list: [{"number": 1, "inputs": [{"field", "name", "value", "error"}]}]
 
     def __getattr__(self, name):  # the template reads bound.label, bound.name, ...
         if name == "field":  # not set yet (copy, pickle): no recursion
@@ -431,8 +529,9 @@ class Bound:
         return getattr(self.field, name)
 
 
-def bind(fields, data=None, errors: list[dict] | None = None) -> list[Section]:
-    """Sections of bound fields: ``data`` the posted text (or {}), ``errors`` the page's error dicts."""
+def bind(fields, data=None, errors: list[dict] | None = None, more: dict | None = None) -> list[Section]:
+    """Sections of bound fields: ``data`` the posted text (or {}), ``errors`` the page's error dicts,
+    ``more``: list input name -> extra blank rows asked for."""
     data = data or {}
     by_field = {}
     for e in errors or []:
@@ -441,8 +540,33 @@ def bind(fields, data=None, errors: list[dict] | None = None) -> list[Section]:
             by_field.setdefault(f.name, e["message"])
     out = sections(fields)
     for s in out:
-        s.fields = [Bound(f, data.get(f.name, ""), by_field.get(f.name, "")) for f in s.fields]
+        s.fields = [Bound(f, data.get(f.name, ""), _list_error(f, errors or []),
+                          _rows(f, data, errors or [], more.get(f.name, 0) if more else 0))
+                    if f.kind == "list" else Bound(f, data.get(f.name, ""), by_field.get(f.name, ""))
+                    for f in s.fields]
     return out
+
+
+def _list_error(f: Field, errors: list[dict]) -> str:
+    """The error shown on a list as a whole: about the list, or about one entry as a whole (an
+    error about one of an entry's inputs is shown at that input)."""
+    pattern = re.compile(re.escape(f.name) + r"(\[\d+\])?")
+    return next((e.get("message", "") for e in errors if pattern.fullmatch(e.get("field", "") or "")), "")
+
+
+BLANK_ROWS = 2  # empty rows offered under a list's entries; "Add more rows" offers more
+
+
+def _rows(f: Field, data, errors: list[dict], more: int) -> list[dict]:
+    """The rows a list's inputs show: each posted or stored entry, then blank ones."""
+    by_input = {e.get("field"): e.get("message", "") for e in errors}
+    indexes = _row_indexes(f, data)
+    count = (max(indexes) + 1 if indexes else 0) + BLANK_ROWS + max(0, more)
+    return [{"number": i + 1, "inputs": [{"field": sub, "name": f"{f.name}[{i}].{sub.name}",
+                                          "value": data.get(f"{f.name}[{i}].{sub.name}", ""),
+                                          "error": by_input.get(f"{f.name}[{i}].{sub.name}", "")}
+                                         for sub in f.items]}
+            for i in range(count)]
 
 
 def field_for_error(fields, error_field: str) -> Field | None:

@@ -145,6 +145,12 @@ def _fact_fields(route: str):
     return facts_form.fields_for(route_config()[route]["rules_route"])
 
 
+def _more_rows(request, fields) -> dict:
+    """``{list input name: 5}`` when the post is an "Add more rows" under that list, else {}."""
+    name = request.POST.get("more_rows", "") if request.method == "POST" else ""
+    return {name: 5} if any(f.name == name and f.kind == "list" for f in fields) else {}
+
+
 def _intake_facts(form, fields) -> dict:
     """The facts keyed on the intake form: its fields, and any pasted as JSON.  Every input that
     cannot be read is named at once; InvalidInput before anything is written."""
@@ -175,7 +181,10 @@ def intake(request):
                       status=400 if errors else 200)
     fields = _fact_fields(route)
     errors, form = [], {"fee_currency": "GBP"}
-    if posted:
+    more = _more_rows(request, fields)
+    if more:  # "Add more rows" under a list: the same form back with more empty rows, nothing saved
+        form = request.POST
+    elif posted:
         form = request.POST
         try:
             facts = _intake_facts(form, fields)
@@ -200,7 +209,7 @@ def intake(request):
             errors = facts_form.label_errors(fields, _errors(exc))
     return render(request, "casework/intake.html", {
         "errors": errors, "form": form, "route": route, "route_name": route_config()[route]["name"],
-        "sections": facts_form.bind(fields, form if posted else {}, errors),
+        "sections": facts_form.bind(fields, form if posted else {}, errors, more),
         "pasted_error": next((e["message"] for e in errors if e["field"] == "facts"), ""),
         "teams": Team.objects.filter(function=Team.Function.CASEWORK).order_by("name"),
     }, status=400 if errors else 200)
@@ -303,7 +312,8 @@ def case_page(request, reference: str):
     except NotFound:
         raise Http404 from None
     errors = []
-    if request.method == "POST":
+    more = _more_rows(request, _fact_fields(case.route)) if request.POST.get("action") == "record_evidence" else {}
+    if request.method == "POST" and not more:
         try:
             msg = _post_action(request, case)
             messages.success(request, msg)
@@ -333,7 +343,7 @@ def case_page(request, reference: str):
         fields = _fact_fields(case.route)
         again = request.method == "POST" and request.POST.get("action") == "record_evidence"
         evidence_facts = facts_form.bind(fields, request.POST if again else facts_form.form_data(fields, case.facts or {}),
-                                         errors if again else None)
+                                         errors if again else None, more)
     proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
     ctx = {
         "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
