@@ -120,3 +120,28 @@ def test_two_open_requests_ask_which_one_is_answered(client, awaiting):
     other.refresh_from_db()
     rfi.refresh_from_db()
     assert not other.is_open and rfi.is_open
+
+
+def test_add_more_rows_returns_the_form_as_keyed_and_records_nothing(client, submit, make_staff, to_consideration):
+    """Evidence of a conviction on a naturalisation case: more rows for it, then the entry recorded."""
+    case = submit(route="naturalisation_6_1", facts={"convictions": []})
+    ao = make_staff("AO", case.queue.code)
+    case = services.take_next(ao)
+    rfi = services.request_evidence(case, items="police certificate", due_date=timezone.localdate() + dt.timedelta(days=9),
+                                    actor=ao)
+    client.force_login(ao)
+    url = f"/cases/{case.reference}/"
+    base = {"action": "record_evidence", "rfi": rfi.pk, "response": "certificate shows one conviction"}
+    r = client.post(url, {**base, "facts.convictions": "entries", "facts.convictions[0].date": "2019-01-02",
+                          "more_rows": "facts.convictions"})
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert 'value="2019-01-02"' in body and 'name="facts.convictions[7].date"' in body  # 1 + 2 blank + 5 more
+    assert "certificate shows one conviction" in body
+    rfi.refresh_from_db()
+    assert rfi.is_open and Application.objects.get(pk=case.pk).facts["convictions"] == []
+    r = client.post(url, {**base, "facts.convictions": "entries", "facts.convictions[0].date": "2019-01-02",
+                          "facts.convictions[0].disposal": "non_custodial"})
+    assert r.status_code == 302
+    rfi.refresh_from_db()
+    assert rfi.facts_updated == {"convictions": [{"date": "2019-01-02", "disposal": "non_custodial"}]}
