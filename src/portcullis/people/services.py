@@ -13,6 +13,7 @@ from portcullis.audit.services import log_access, record, record_many
 from portcullis.documents.codes import is_known_code
 from portcullis.documents.names import mrz_name
 from portcullis.errors import FieldError, InvalidInput, NotFound
+from portcullis.postgresql import chunks
 from portcullis.workforce.authority import authorise
 
 from . import matching
@@ -343,8 +344,9 @@ def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_am
         raise ValueError("on_ambiguous must be best, raise or create")
     numbers = {normalise_document_number(d.number) for det in batch for d in det.documents} - {""}
     by_number: dict[str, list[Identifier]] = {}
-    for ident in Identifier.objects.filter(number__in=numbers).select_related("person"):
-        by_number.setdefault(ident.number, []).append(ident)
+    for part in chunks(numbers):  # a passenger list of any size: each query under the parameter limit
+        for ident in Identifier.objects.filter(number__in=part).select_related("person"):
+            by_number.setdefault(ident.number, []).append(ident)
     one: dict[int, Person] = {}  # one instance per record, so that what is added to it is seen by all
 
     def canonical(person: Person) -> Person:
@@ -372,10 +374,11 @@ def resolve_people(batch: list[PersonDetails], *, actor, reason: str = "", on_am
         all_keys = set().union(*wanted.values())
         years = {parts_list[i][0] + d for i in wanted for d in (-1, 0, 1)}
         owners: dict[str, list[tuple[int, int]]] = {}
-        for person_id, key, year in (NameKey.objects.filter(key__in=all_keys, person__birth_year__in=years,
-                                                            person__state=Person.State.ACTIVE)
-                                     .values_list("person_id", "key", "person__birth_year")):
-            owners.setdefault(key, []).append((person_id, year))
+        for part in chunks(all_keys):
+            for person_id, key, year in (NameKey.objects.filter(key__in=part, person__birth_year__in=years,
+                                                                person__state=Person.State.ACTIVE)
+                                         .values_list("person_id", "key", "person__birth_year")):
+                owners.setdefault(key, []).append((person_id, year))
         for i, keys in wanted.items():
             year = parts_list[i][0]
             counts: dict[int, int] = {}

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from portcullis.audit.services import record, record_many
 from portcullis.errors import FieldError, InvalidInput, NotFound
+from portcullis.postgresql import chunks
 from portcullis.screening import Index, LoadError, Query, Thresholds, WatchlistEntry, load_ftm_jsonl, load_watchlist
 from portcullis.workforce.authority import authorise
 
@@ -271,7 +272,9 @@ def import_entries(code: str, path: str | Path, *, actor, fmt: str = "auto", rep
             Entry.objects.bulk_update(to_update, list(values) + ["removed_at", "updated_at"], batch_size=2000)
         if replace:
             gone = [row.pk for eid, row in existing.items() if eid not in seen and row.removed_at is None]
-            report.removed = Entry.objects.filter(pk__in=gone).update(removed_at=now, updated_at=now)
+            # In slices: a list replaced wholesale can drop more entries than one statement takes.
+            report.removed = sum(Entry.objects.filter(pk__in=part).update(removed_at=now, updated_at=now)
+                                 for part in chunks(gone))
         watchlist.version = report.version = list_version(watchlist)
         watchlist.save()
         record(actor, "watchlist.imported", watchlist, reason=f"import of {path.name}",
