@@ -106,3 +106,26 @@ def test_clerk_receives_an_application_by_answering_the_routes_questions(page, s
     assert "cos_valid" not in case.facts  # left as Not known
     facts = page.locator("[data-testid=facts]").inner_text()
     assert "31 July 2028" in facts and "45,000" in facts and "B2" in facts
+
+
+def test_naturalisation_trips_keyed_as_rows_and_enter_submits_the_form(page, sign_in, make_staff):
+    """Trips as rows of inputs, "Add more rows" for more, and Enter in a box receives the
+    application (the form's own submit, not "Add more rows", is the default button)."""
+    clerk = make_staff("AA", "cro-nationality")
+    sign_in(clerk)
+    page.goto("/cases/new/?route=naturalisation_6_1")
+    page.wait_for_selector("[data-testid=fact-fields]")
+    page.fill("#names", "Kwame Mensah")
+    page.fill("[id='applicant.birth_date']", "1985-06-01")
+    page.fill("[id='fee.amount']", "1709")
+    page.fill("[id='facts.trips[0].departed']", "2022-03-01")
+    page.fill("[id='facts.trips[0].returned']", "2022-03-20")
+    page.click("[data-list='facts.trips'] button:has-text('Add more rows')")
+    page.wait_for_selector("[id='facts.trips[6].departed']")  # 1 keyed + 2 blank + 5 more (0-based 6)
+    assert Application.objects.count() == 0
+    assert page.input_value("[id='facts.trips[0].departed']") == "2022-03-01"
+    page.fill("[id='facts.trips[5].departed']", "2023-08-02")
+    page.press("#names", "Enter")
+    page.wait_for_selector("text=received")
+    case = Application.objects.get()
+    assert case.facts["trips"] == [{"departed": "2022-03-01", "returned": "2022-03-20"}, {"departed": "2023-08-02"}]

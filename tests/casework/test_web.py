@@ -247,3 +247,14 @@ def test_intake_list_rows_record_entries_and_add_more_rows_saves_nothing(client,
                                    {"departed": "2023-08-02", "returned": "2023-08-30"}]
     assert case.facts["convictions"] == []
     assert "movements" not in case.facts  # left as not known
+
+
+def test_enter_in_a_box_submits_the_form_not_add_more_rows(client, submit):
+    """A browser submits a form on Enter with its first submit button: that must be the form's own
+    submit, ahead of every "Add more rows" (which has a name, and saves nothing)."""
+    _login(client, submit.clerk)
+    body = client.get("/cases/new/?route=naturalisation_6_1").content.decode()
+    form = body[body.index('<form method="post" enctype="multipart/form-data"'):]  # the intake form
+    first_button = form[form.index("<button"):form.index("</button>")]
+    assert 'data-testid="default-submit"' in first_button and "name=" not in first_button
+    assert form.index('data-testid="default-submit"') < form.index('name="more_rows"')
