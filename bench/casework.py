@@ -351,20 +351,28 @@ def bench(clients: int, per_client: int, processes: int, think: list[float], use
         "SELECT DISTINCT a.reference FROM casework_application a JOIN casework_check c ON c.application_id = a.id "
         "LIMIT 20000").fetchall()]
 
-    def case_page(n):
+    def signed_in(grade: str, n: int) -> Client:
         client = Client()
-        client.force_login(users["EO"][n % len(users["EO"])])
-        local = random.Random(n)
+        client.force_login(users[grade][n % len(users[grade])])
+        return client
 
-        def go(warmup=False):
-            r = client.get(f"/cases/{local.choice(refs)}/")
-            if r.status_code != 200:
-                raise RuntimeError(f"case page {r.status_code}")
-        return go
+    def get_ok(name: str, path):
+        """Clients that GET ``path(rng)`` (a new path each request, from the client's own rng), answered 200."""
+        def make(n):
+            client = signed_in("EO", n)
+            local = random.Random(n)
+
+            def go(warmup=False):
+                r = client.get(path(local))
+                if r.status_code != 200:
+                    raise RuntimeError(f"{name} {r.status_code}")
+            return go
+        return make
+
+    case_page = get_ok("case page", lambda local: f"/cases/{local.choice(refs)}/")
 
     def take_next(n):
-        client = Client()
-        client.force_login(users["AO"][n % len(users["AO"])])
+        client = signed_in("AO", n)
 
         def go(warmup=False):
             r = client.post("/cases/take-next/")
@@ -378,15 +386,7 @@ def bench(clients: int, per_client: int, processes: int, think: list[float], use
             return r["Location"].split("/")[2]
         return go
 
-    def empty_page(n):
-        client = Client()
-        client.force_login(users["EO"][n % len(users["EO"])])
-
-        def go(warmup=False):
-            r = client.get("/bench/empty/")
-            if r.status_code != 200:
-                raise RuntimeError(f"empty page {r.status_code}")
-        return go
+    empty_page = get_ok("empty page", lambda local: "/bench/empty/")
 
     _install_empty_page()
     results = []

@@ -135,8 +135,8 @@ if os.environ.get("DATABASE_URL"):
         # a connection runs it and PostgreSQL stops re-planning it: the case page's queries spend
         # more time being planned than run (the case query: 2.5 ms planning, 0.8 ms executing).
         # Not for a transaction-pooling PgBouncer before 1.21 (prepared statements are per session).
-        # portcullis.postgresql: Django's backend, batching bulk writes under PostgreSQL's 65,535
-        # parameters per statement, a limit that only server-side binding meets.
+        # portcullis.postgresql: Django's backend, batching bulk updates and deletes under
+        # PostgreSQL's 65,535 parameters per statement, a limit that only server-side binding meets.
         DATABASES["default"]["ENGINE"] = "portcullis.postgresql"
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 else:

@@ -304,14 +304,18 @@ def read_value(f: Field, text: str):
             raise ValueError("choose one of the options")
         return text
     if f.kind == "json":
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-        if not isinstance(value, list):
-            raise ValueError("must be a JSON list, [ … ]; write [] if there are none")
-        return value
+        return _json_list(text)
     return text
+
+
+def _json_list(text: str) -> list:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    if not isinstance(value, list):
+        raise ValueError("must be a JSON list, [ … ]; write [] if there are none")
+    return value
 
 
 def _put(facts: dict, path: tuple[str, ...], value) -> None:
@@ -336,7 +340,7 @@ def _read_list(f: Field, data, errors: list) -> list | None:
     choice = (data.get(f.name, "") or "").strip()
     if choice[:1] in ("[", "{"):
         try:
-            return read_value(Field(f.name, f.path, "json", f.label), choice)
+            return _json_list(choice)
         except ValueError as exc:
             errors.append(FieldError(f.name, str(exc)))
             return None
@@ -532,18 +536,21 @@ class Bound:
 def bind(fields, data=None, errors: list[dict] | None = None, more: dict | None = None) -> list[Section]:
     """Sections of bound fields: ``data`` the posted text (or {}), ``errors`` the page's error dicts,
     ``more``: list input name -> extra blank rows asked for."""
-    data = data or {}
+    data, errors, more = data or {}, errors or [], more or {}
     by_field = {}
-    for e in errors or []:
+    for e in errors:
         f = field_for_error(fields, e.get("field", ""))
         if f is not None:
             by_field.setdefault(f.name, e["message"])
+
+    def bound(f: Field) -> Bound:
+        if f.kind == "list":
+            return Bound(f, data.get(f.name, ""), _list_error(f, errors), _rows(f, data, errors, more.get(f.name, 0)))
+        return Bound(f, data.get(f.name, ""), by_field.get(f.name, ""))
+
     out = sections(fields)
     for s in out:
-        s.fields = [Bound(f, data.get(f.name, ""), _list_error(f, errors or []),
-                          _rows(f, data, errors or [], more.get(f.name, 0) if more else 0))
-                    if f.kind == "list" else Bound(f, data.get(f.name, ""), by_field.get(f.name, ""))
-                    for f in s.fields]
+        s.fields = [bound(f) for f in s.fields]
     return out
 
 
@@ -562,11 +569,12 @@ def _rows(f: Field, data, errors: list[dict], more: int) -> list[dict]:
     by_input = {e.get("field"): e.get("message", "") for e in errors}
     indexes = _row_indexes(f, data)
     count = (max(indexes) + 1 if indexes else 0) + BLANK_ROWS + max(0, more)
-    return [{"number": i + 1, "inputs": [{"field": sub, "name": f"{f.name}[{i}].{sub.name}",
-                                          "value": data.get(f"{f.name}[{i}].{sub.name}", ""),
-                                          "error": by_input.get(f"{f.name}[{i}].{sub.name}", "")}
-                                         for sub in f.items]}
-            for i in range(count)]
+    rows = []
+    for i in range(count):
+        names = [(sub, f"{f.name}[{i}].{sub.name}") for sub in f.items]
+        rows.append({"number": i + 1, "inputs": [{"field": sub, "name": name, "value": data.get(name, ""),
+                                                  "error": by_input.get(name, "")} for sub, name in names]})
+    return rows
 
 
 def field_for_error(fields, error_field: str) -> Field | None:

@@ -312,7 +312,8 @@ def case_page(request, reference: str):
     except NotFound:
         raise Http404 from None
     errors = []
-    more = _more_rows(request, _fact_fields(case.route)) if request.POST.get("action") == "record_evidence" else {}
+    evidence_post = request.method == "POST" and request.POST.get("action") == "record_evidence"
+    more = _more_rows(request, _fact_fields(case.route)) if evidence_post else {}
     if request.method == "POST" and not more:
         try:
             msg = _post_action(request, case)
@@ -320,7 +321,7 @@ def case_page(request, reference: str):
             return redirect("casework:case", case.reference)
         except InvalidInput as exc:
             errors = _errors(exc)
-            if request.POST.get("action") == "record_evidence":
+            if evidence_post:
                 errors = facts_form.label_errors(_fact_fields(case.route), errors)
         except (Conflict, NotAuthorised) as exc:
             errors = [{"field": "action", "message": str(exc)}]
@@ -341,16 +342,15 @@ def case_page(request, reference: str):
         # Record evidence: the route's facts as questions, filled with the case's (or, after a
         # refused post, with what was posted and the errors against each input).
         fields = _fact_fields(case.route)
-        again = request.method == "POST" and request.POST.get("action") == "record_evidence"
-        evidence_facts = facts_form.bind(fields, request.POST if again else facts_form.form_data(fields, case.facts or {}),
-                                         errors if again else None, more)
+        evidence_facts = facts_form.bind(fields, request.POST if evidence_post else facts_form.form_data(fields, case.facts or {}),
+                                         errors if evidence_post else None, more)
     proposed = decision if decision and decision.state == Decision.State.PROPOSED else None
     ctx = {
         "case": case, "person": case.person, "errors": errors, "tags": STATUS_TAGS,
         "route_name": services.route_name(case.route),
         "facts": facts_form.summary(route_config()[case.route]["rules_route"], case.facts or {}),
         "checks": checks, "outstanding": [c for c in checks if c.mandatory and c.result != Check.Result.PASSED],
-        "rfis": rfis, "open_rfis": open_rfis, "evidence_facts": evidence_facts,
+        "rfis": rfis, "open_rfis": open_rfis, "evidence_facts": evidence_facts, "evidence_post": evidence_post,
         "posted": request.POST if request.method == "POST" else {},
         "interviews": _rows(case, "interviews", case.interviews.select_related("interviewer")),
         "appointments": _rows(case, "appointments", case.appointments.select_related("site")),
